@@ -1,0 +1,3 @@
+from slimmer.cli import main
+
+main()
