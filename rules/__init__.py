@@ -1,0 +1,1 @@
+# Rule docs, examples and data, installed as the package `slimmer.catalog`.

@@ -1,0 +1,176 @@
+"""The rule engine: rules are small checks over the model; their docs, examples and the
+knowledge they use (package names, images, cache paths) live as data in the top-level
+rules/ folder (installed as the package `slimmer.catalog`).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+
+if TYPE_CHECKING:
+    from slimmer.rules.context import Context
+
+from slimmer.model.nodes import Instruction
+
+SEVERITIES = ("info", "warning", "error")
+CATEGORIES = ("size", "cache", "layers", "security", "correctness")
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the first match of `pattern` in one instruction's text with `replacement`."""
+
+    instruction: Instruction
+    pattern: str
+    replacement: str
+
+    def apply(self, raw: str) -> str | None:
+        new, count = re.subn(self.pattern, self.replacement, raw, count=1)
+        return new if count else None
+
+
+@dataclass(frozen=True)
+class Fix:
+    edits: tuple[Edit, ...]
+    safety: str  # "safe" or "unsafe"
+    description: str
+
+
+@dataclass
+class Finding:
+    rule: Rule
+    line: int
+    end_line: int
+    stage: int | None
+    message: str
+    fix: Fix | None = None
+    path: str = ""
+    severity: str = ""  # after configuration; the rule's own by default
+
+    def to_json(self, df_stages=None) -> dict[str, object]:
+        stage_label = None
+        if self.stage is not None and df_stages is not None:
+            st = df_stages[self.stage]
+            stage_label = st.name if st.name else str(st.index)
+        return {
+            "rule": self.rule.id,
+            "title": self.rule.title,
+            "severity": self.severity or self.rule.severity,
+            "category": self.rule.category,
+            "file": self.path,
+            "line": self.line,
+            "end_line": self.end_line,
+            "stage": stage_label,
+            "message": self.message,
+            "aliases": list(self.rule.aliases),
+            "fix": self.fix.safety if self.fix else None,
+        }
+
+
+@dataclass
+class Rule:
+    id: str
+    name: str
+    title: str
+    severity: str
+    category: str
+    scope: str  # "final": only stages that reach the target; "all": every stage
+    fix: str | None  # "safe", "unsafe" or None: what kind of fix the rule can offer
+    aliases: tuple[str, ...]
+    what: str
+    why: str
+    fix_doc: str
+    examples: list[dict] = field(default_factory=list)
+    check: Callable[[Context], Iterable[Finding]] | None = None
+
+    def finding(
+        self,
+        ins: Instruction,
+        message: str,
+        fix: Fix | None = None,
+        line: int | None = None,
+    ) -> Finding:
+        return Finding(self, line or ins.line, ins.end_line, ins.stage_index, message, fix)
+
+    def make_fix(self, ins: Instruction, pattern: str, replacement: str, description: str) -> Fix | None:
+        """A fix for this rule, offered only when the pattern really is in the text."""
+        edit = Edit(ins, pattern, replacement)
+        if edit.apply(ins.raw) is None or self.fix is None:
+            return None
+        return Fix((edit,), self.fix, description)
+
+    def docs(self) -> str:
+        lines = [f"# {self.title} ({self.id}, {self.name})", ""]
+        meta = f"Severity: {self.severity}. Category: {self.category}."
+        meta += " Checks only stages that reach the final image." if self.scope == "final" else " Checks every stage."
+        if self.aliases:
+            meta += f" Same as hadolint {', '.join(self.aliases)}."
+        lines += [meta, "", "## What it does", self.what.strip(), "", "## Why is this bad?", self.why.strip(), ""]
+        for ex in self.examples:
+            title = "Example" if ex["kind"] == "bad" else "Use instead"
+            lines += [f"## {title}", "```dockerfile", ex["dockerfile"].rstrip("\n"), "```", ""]
+        safety = {"safe": "The fix is safe: slimmer applies it with --fix.",
+                  "unsafe": "The fix is unsafe (it may change behaviour): slimmer applies it only with --unsafe-fixes."}
+        lines += ["## Fix safety", self.fix_doc.strip() or safety.get(self.fix or "", "No automatic fix.")]
+        if self.fix in safety and self.fix_doc.strip():
+            lines += ["", safety[self.fix]]
+        return "\n".join(lines).rstrip() + "\n"
+
+
+_REGISTRY: dict[str, Callable[[Context], Iterable[Finding]]] = {}
+
+
+def rule(rule_id: str):
+    """Register a rule's check function under its id."""
+
+    def register(func: Callable[[Context, Rule], Iterator[Finding]]):
+        _REGISTRY[rule_id] = func
+        return func
+
+    return register
+
+
+@lru_cache(maxsize=None)
+def data(name: str) -> dict:
+    """Knowledge the rules share, from rules/data/NAME.toml."""
+    with resources.files("slimmer.catalog").joinpath("data", f"{name}.toml").open("rb") as fh:
+        return tomllib.load(fh)
+
+
+@lru_cache(maxsize=1)
+def all_rules() -> dict[str, Rule]:
+    from slimmer.rules import checks
+
+    for mod in pkgutil.iter_modules(checks.__path__):
+        importlib.import_module(f"slimmer.rules.checks.{mod.name}")
+    catalog = resources.files("slimmer.catalog")
+    rules: dict[str, Rule] = {}
+    for entry in sorted(catalog.iterdir(), key=lambda p: p.name):
+        if not (entry.name.startswith("SLM") and entry.name.endswith(".toml")):
+            continue
+        with entry.open("rb") as fh:
+            doc = tomllib.load(fh)
+        rid = doc["id"]
+        rules[rid] = Rule(
+            id=rid,
+            name=doc["name"],
+            title=doc["title"],
+            severity=doc["severity"],
+            category=doc["category"],
+            scope=doc.get("scope", "final"),
+            fix=doc.get("fix") if doc.get("fix") in ("safe", "unsafe") else None,
+            aliases=tuple(doc.get("aliases", [])),
+            what=doc.get("what", ""),
+            why=doc.get("why", ""),
+            fix_doc=doc.get("fix_doc", ""),
+            examples=doc.get("examples", []),
+            check=_REGISTRY.get(rid),
+        )
+    return rules
