@@ -14,6 +14,10 @@ from slimmer.errors import EXIT_USAGE, SlimmerError
 
 EPILOG = """\b
 Examples:
+  slimmer analyze                     # ./Dockerfile
+  slimmer analyze services/ --format sarif > slimmer.sarif
+  slimmer analyze Dockerfile --fix
+  slimmer rule SLM010
   slimmer graph Dockerfile --format mermaid
   slimmer graph examples/flask/Dockerfile --format json --target runtime
 """
@@ -72,6 +76,183 @@ def graph(dockerfile: str, target: str | None, fmt: str) -> None:
 
     df = parse_file(dockerfile)
     click.echo(render(build_graph(df, target), fmt))
+
+
+def _discover(paths: tuple[str, ...]) -> list[str]:
+    """Files named Dockerfile, *.Dockerfile or Dockerfile.* under the given paths."""
+    from slimmer.errors import DockerfileError
+
+    found: list[str] = []
+    for path in paths or ("Dockerfile",):
+        if os.path.isdir(path):
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "node_modules")
+                for name in sorted(files):
+                    if _is_dockerfile_name(name):
+                        found.append(os.path.join(root, name))
+        elif os.path.exists(path):
+            found.append(path)
+        else:
+            raise DockerfileError("no such file or directory", path)
+    return found
+
+
+def _is_dockerfile_name(name: str) -> bool:
+    low = name.lower()
+    if low.endswith((".bak", ".orig", ".dockerignore", ".swp", "~")):
+        return False
+    return low == "dockerfile" or low.endswith(".dockerfile") or low.startswith("dockerfile.")
+
+
+def _write_atomically(path: str, text: str) -> None:
+    """Write next to the file and rename over it, keeping its mode: never a half-written file."""
+    import tempfile
+
+    folder = os.path.dirname(os.path.abspath(path))
+    mode = os.stat(path).st_mode if os.path.exists(path) else None
+    fd, tmp = tempfile.mkstemp(prefix=".slimmer-", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+@main.command(epilog=EPILOG)
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif", "github", "markdown"]),
+    default="text",
+    show_default=True,
+)
+@click.option("--fail-level", type=click.Choice(["info", "warning", "error"]), help="Exit 1 when a finding is at or above it (default warning).")
+@click.option("--fix", is_flag=True, help="Apply safe fixes in place.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix, apply unsafe fixes too.")
+@click.option("--target", help="Stage to build (default: the last one).")
+@click.option("--select", help="Only these rule ids, comma-separated.")
+@click.option("--ignore", help="Rule ids or hadolint codes to skip, comma-separated.")
+@click.option("--all-stages", is_flag=True, help="Run size rules on build stages too.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (default: nearest .slimmer.toml or pyproject.toml).")
+def analyze(paths, fmt, fail_level, fix, unsafe_fixes, target, select, ignore, all_stages, config_path) -> None:
+    """Find what makes images big and rebuilds slow, in the stages that ship.
+
+    PATH is a Dockerfile or a folder to search (default ./Dockerfile).
+    Exit 0: nothing at or above the fail level; 1: findings; 2: bad input.
+    """
+    from slimmer.config import load_config
+    from slimmer.errors import EXIT_FINDINGS, EXIT_OK, DockerfileError
+    from slimmer.parse import parse_file
+    from slimmer.render import findings as out
+    from slimmer.rules import all_rules
+    from slimmer.rules.engine import Settings, analyze as run_rules, apply_fixes, at_or_above
+
+    files = _discover(paths)
+    rules = all_rules()
+    config = load_config(files[0] if files else os.getcwd(), config_path)
+    settings = Settings(
+        ignore=set(config.ignore) | ({c.strip().upper() for c in ignore.split(",")} if ignore else set()),
+        select={c.strip().upper() for c in select.split(",")} if select else config.select,
+        severity=config.severity,
+        all_stages=all_stages or config.all_stages,
+        target=target,
+    )
+    for rid in (settings.select or set()) | set(settings.severity):
+        if rid not in rules:
+            raise click.UsageError(f"unknown rule {rid}")
+    level = fail_level or config.fail_level or "warning"
+    findings = []
+    stages_by_path = {}
+    failed = False
+    for path in files:
+        try:
+            df = parse_file(path)
+            result = run_rules(df, settings)
+            if fix:
+                df, result = _fix_file(df, result, settings, unsafe_fixes)
+        except DockerfileError as exc:
+            click.echo(f"slimmer: {exc}", err=True)
+            failed = True
+            continue
+        stages_by_path[path] = df.stages
+        findings.extend(result)
+    if fmt == "text":
+        colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        click.echo(out.to_text(findings, colour, len(files)))
+    elif fmt == "json":
+        click.echo(out.to_json(findings, stages_by_path))
+    elif fmt == "sarif":
+        click.echo(out.to_sarif(findings, rules))
+    elif fmt == "github":
+        text = out.to_github(findings)
+        if text:
+            click.echo(text)
+    else:
+        click.echo(out.to_markdown(findings, len(files)))
+    if failed:
+        sys.exit(EXIT_USAGE)
+    sys.exit(EXIT_FINDINGS if at_or_above(findings, level) else EXIT_OK)
+
+
+def _fix_file(df, findings, settings, unsafe):
+    """Apply fixes until none is left to apply, then write the file once."""
+    from slimmer.parse import parse_text
+    from slimmer.rules.engine import analyze as run_rules, apply_fixes
+
+    original = df.render()
+    done = []
+    for _ in range(10):  # each pass fixes one finding per instruction
+        text, applied = apply_fixes(df, findings, unsafe)
+        if not applied:
+            break
+        done.extend(applied)
+        df = parse_text(text, df.path)  # the fixed text must still parse
+        findings = run_rules(df, settings)
+    if done and df.render() != original:
+        _write_atomically(df.path, df.render())
+        for f in done:
+            click.echo(f"fixed {df.path}:{f.line}: {f.rule.id} {f.fix.description}", err=True)
+    return df, findings
+
+
+@main.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def list_rules(fmt: str) -> None:
+    """List every rule: id, severity, category, fix, title."""
+    import json
+
+    from slimmer.rules import all_rules
+
+    rules = all_rules().values()
+    if fmt == "json":
+        click.echo(json.dumps([
+            {"id": r.id, "name": r.name, "title": r.title, "severity": r.severity, "category": r.category,
+             "scope": r.scope, "fix": r.fix, "aliases": list(r.aliases)} for r in rules], indent=2))
+        return
+    for r in rules:
+        alias = f" ({', '.join(r.aliases)})" if r.aliases else ""
+        fixmark = {"safe": "fix", "unsafe": "unsafe fix"}.get(r.fix or "", "")
+        click.echo(f"{r.id}  {r.severity:7}  {r.category:11}  {fixmark:10}  {r.title}{alias}")
+
+
+@main.command("rule")
+@click.argument("rule_id")
+def show_rule(rule_id: str) -> None:
+    """Print a rule's docs: what it does, why, examples, fix safety."""
+    from slimmer.rules import all_rules
+
+    rules = all_rules()
+    key = rule_id.upper()
+    match = rules.get(key) or next((r for r in rules.values() if r.name == rule_id or key in r.aliases), None)
+    if match is None:
+        raise click.UsageError(f"unknown rule {rule_id!r}; `slimmer rules` lists them")
+    click.echo(match.docs(), nl=False)
 
 
 if __name__ == "__main__":  # pragma: no cover
