@@ -62,6 +62,11 @@ def parse_text(text: str, path: str = "Dockerfile", build_args: dict[str, str] |
     return df
 
 
+def _keyword(raw: RawInstruction) -> str:
+    words = raw.logical.split(None, 1)
+    return words[0].upper() if words else ""
+
+
 class _Assembler:
     """Turns raw instructions into Instruction nodes and groups them into stages."""
 
@@ -86,6 +91,8 @@ class _Assembler:
             if ins.keyword == "FROM":
                 self.start_stage(ins)
             elif not df.stages:
+                if not any(isinstance(r, RawInstruction) and _keyword(r) == "FROM" for r in raw_nodes):
+                    raise self.error("no FROM instruction: a Dockerfile needs at least one stage", ins.line)
                 if ins.keyword != "ARG":
                     raise self.error(
                         f"{ins.keyword} before the first FROM: only ARG may come before it", ins.line

@@ -94,7 +94,8 @@ def test_graph_defaults_to_dockerfile_in_cwd(tmp_path, monkeypatch):
     [
         (None, "missing.Dockerfile: no such file"),
         ("FROM a\nRUN <<EOF\nx\n", "Dockerfile:2: unterminated heredoc"),
-        ("RUN x\n", "Dockerfile:1: RUN before the first FROM"),
+        ("RUN x\nFROM a\n", "Dockerfile:1: RUN before the first FROM"),
+        ("ARG A=1\nRUN x\n", "Dockerfile:1: no FROM instruction"),
         ("FROM a\nCOPY --from=5 / /\n", "Dockerfile:2: stage index 5 out of range"),
         ("FROM a\nCOPY --form=b / /\n", "Dockerfile:2: unknown flag --form for COPY"),
         ("FROM a AS x\nCOPY --from=x / /\n", "Dockerfile:2: circular dependency between stages: x -> x"),

@@ -163,7 +163,8 @@ def test_lowercase_and_indented_instructions():
     "text,line,fragment",
     [
         ("FROM a\nRUN <<EOF\necho\n", 2, "unterminated heredoc"),
-        ("RUN echo\n", 1, "before the first FROM"),
+        ("RUN echo\nFROM a\n", 1, "before the first FROM"),
+        ("\nWORKDIR /app\nRUN echo\n", 2, "no FROM instruction"),
         ("# only a comment\n", 1, "no instructions"),
         ("FROM a\nRUNN x\n", 2, "unknown instruction"),
         ("FROM a\nCOPY --form=b x y\n", 2, "unknown flag --form"),
