@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from slimmer.parse import parse_text
 
 words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_./=$:{} ", min_size=1, max_size=20).map(str.strip).filter(
-    lambda w: w and not w.endswith("\\") and not w.startswith("#") and "<<" not in w
+    lambda w: w and not w.endswith("\\") and not w.startswith(("#", "-")) and "<<" not in w
 )
 keywords = st.sampled_from(["RUN", "run", "CMD", "ENV", "LABEL", "EXPOSE", "WORKDIR", "USER", "COPY", "ENTRYPOINT", "VOLUME"])
 
