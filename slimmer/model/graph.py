@@ -1,8 +1,9 @@
 """The stage dependency graph: which stage needs which stage or external image.
 
 Resolution follows BuildKit: FROM may name only a stage defined above it (any other
-name is an image); COPY --from and RUN --mount=from= may name any stage of the file,
-by name (any case) or index; a cycle among stages is an error.
+name is an image); COPY --from and RUN --mount=from= name a stage by name (any case)
+or index. A cycle is an error, and so is --from naming a stage defined further down
+(BuildKit rejects it since 0.13); cycles are reported first, as they say more.
 """
 
 from __future__ import annotations
@@ -150,9 +151,23 @@ def _check_cycles(df: Dockerfile, edges: list[Edge]) -> None:
             visit(s.index, [])
 
 
+def _check_forward_references(df: Dockerfile, edges: list[Edge]) -> None:
+    # BuildKit >= 0.13 (Dockerfile 1.7) rejects --from naming a stage defined below.
+    for e in edges:
+        if isinstance(e.source, int) and e.source > e.target:
+            later, here = df.stages[e.source], df.stages[e.target]
+            raise DockerfileError(
+                f"stage {later.label!r} (line {later.line}) is defined after stage {here.label!r}: "
+                "--from must name a stage defined above it",
+                df.path,
+                e.line,
+            )
+
+
 def build_graph(df: Dockerfile, target: str | None = None) -> StageGraph:
     edges = dependencies(df)
     _check_cycles(df, edges)
+    _check_forward_references(df, edges)
     if target is None:
         target_index = df.stages[-1].index
     else:
