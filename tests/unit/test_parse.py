@@ -190,7 +190,7 @@ def test_binary_and_non_utf8_input():
     assert err.value.line == 2
 
 
-def test_agrees_with_dockerfile_parse_on_instruction_lines():
+def test_agrees_with_dockerfile_parse_on_instruction_lines(tmp_path):
     """dockerfile-parse is the reference for files without heredocs or directives."""
     from dockerfile_parse import DockerfileParser
 
@@ -198,7 +198,7 @@ def test_agrees_with_dockerfile_parse_on_instruction_lines():
         "ARG V=1\nFROM python:3.11 AS b\n# c\nRUN apt-get update && \\\n    apt-get install -y x\n"
         "ENV A=1 \\\n    B=2\nCOPY . /app\nCMD [\"python\"]\n"
     )
-    parser = DockerfileParser(fileobj=None)
+    parser = DockerfileParser(path=str(tmp_path))  # it writes the content to a file
     parser.content = text
     expected = [
         (s["instruction"], s["startline"] + 1, s["endline"] + 1)
