@@ -109,7 +109,11 @@ class Rule:
     def docs(self) -> str:
         lines = [f"# {self.title} ({self.id}, {self.name})", ""]
         meta = f"Severity: {self.severity}. Category: {self.category}."
-        meta += " Checks only stages that reach the final image." if self.scope == "final" else " Checks every stage."
+        meta += {
+            "final": " Checks only the stages whose files ship in the final image.",
+            "used": " Checks the stages the build target needs.",
+            "all": " Checks every stage.",
+        }[self.scope]
         if self.aliases:
             meta += f" Same as hadolint {', '.join(self.aliases)}."
         lines += [meta, "", "## What it does", self.what.strip(), "", "## Why is this bad?", self.why.strip(), ""]
