@@ -73,7 +73,8 @@ def analyze(df: Dockerfile, settings: Settings | None = None) -> list[Finding]:
             continue
         for finding in rule.check(ctx, rule):  # type: ignore[call-arg]
             finding.path = df.path
-            finding.severity = settings.severity.get(rule.id, rule.severity)
+            # Configuration wins; otherwise a rule may raise or lower one finding's level.
+            finding.severity = settings.severity.get(rule.id) or finding.severity or rule.severity
             if _silenced(finding, file_wide) or _silenced(finding, per_line.get(finding.line, set())):
                 continue
             findings.append(finding)
