@@ -17,6 +17,8 @@ Examples:
   slimmer analyze                     # ./Dockerfile
   slimmer analyze services/ --format sarif > slimmer.sarif
   slimmer analyze Dockerfile --fix
+  slimmer rewrite -o Dockerfile.opt   # ./Dockerfile into a multi-stage build
+  slimmer rewrite --diff --explain
   slimmer rule SLM010
   slimmer graph Dockerfile --format mermaid
   slimmer graph examples/flask/Dockerfile --format json --target runtime
@@ -219,6 +221,74 @@ def _fix_file(df, findings, settings, unsafe):
         for f in done:
             click.echo(f"fixed {df.path}:{f.line}: {f.rule.id} {f.fix.description}", err=True)
     return df, findings
+
+
+@main.command(epilog=EPILOG)
+@DOCKERFILE
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the rewritten Dockerfile here (default: stdout).")
+@click.option("--diff", is_flag=True, help="Print a unified diff instead of the file.")
+@click.option("--check", is_flag=True, help="Exit 1 when the rewrite would change the file (for CI and pre-commit).")
+@click.option("--in-place", is_flag=True, help="Rewrite the file itself (atomically), keeping DOCKERFILE.bak.")
+@click.option("--target", help="Stage to build (default: the last one).")
+@click.option("--explain", is_flag=True, help="Print every change and what was left alone, with the reason.")
+@click.option("--skip", multiple=True, type=click.Choice(["split", "runtime-libs", "prod-deps", "order", "hygiene", "cuda"]), help="Switch a transformation off (repeatable).")
+@click.option("--cpu-only", is_flag=True, help="Unsafe: install torch from the CPU wheel index (the image shows no GPU use).")
+@click.option("--cache-mounts", is_flag=True, help="Add BuildKit cache mounts to dependency installs.")
+@click.option("--exec-form", is_flag=True, help="Turn shell-form CMD/ENTRYPOINT into exec form (changes signal handling).")
+def rewrite(dockerfile, output, diff, check, in_place, target, explain, skip, cpu_only, cache_mounts, exec_form) -> None:
+    """Rewrite DOCKERFILE (default ./Dockerfile) into a lean multi-stage build.
+
+    A builder stage keeps the toolchain; the runtime stage starts from a slim base and
+    gets only the artifacts. Untouched lines keep their exact text; rewriting the output
+    again changes nothing.
+    """
+    from slimmer.errors import EXIT_FINDINGS
+    from slimmer.parse import parse_file
+    from slimmer.rewrite import Options, rewrite as run_rewrite
+
+    if sum(bool(x) for x in (output, in_place)) > 1:
+        raise click.UsageError("use either -o or --in-place")
+    if output and os.path.exists(output) and os.path.samefile(output, dockerfile):
+        raise click.UsageError("-o names the input file; use --in-place to rewrite it")
+    df = parse_file(dockerfile)
+    opts = Options(skip=set(skip), cpu_only=cpu_only, cache_mounts=cache_mounts, exec_form=exec_form, target=target)
+    result = run_rewrite(df, opts)
+    if explain:
+        for c in result.changes:
+            where = f"{dockerfile}:{c.line}: " if c.line else f"{dockerfile}: "
+            click.echo(f"{where}{c.kind}: {c.reason}", err=True)
+        for n in result.notes:
+            where = f"{dockerfile}:{n.line}: " if n.line else f"{dockerfile}: "
+            click.echo(f"{where}left alone: {n.reason}", err=True)
+    if check:
+        if result.changed:
+            click.echo(f"would rewrite {dockerfile}", err=True)
+            sys.exit(EXIT_FINDINGS)
+        return
+    if diff:
+        import difflib
+
+        lines = difflib.unified_diff(
+            result.original.splitlines(keepends=True),
+            result.text.splitlines(keepends=True),
+            fromfile=dockerfile,
+            tofile=output or dockerfile,
+        )
+        sys.stdout.write("".join(lines))
+        return
+    if in_place:
+        if result.changed:
+            import shutil
+
+            shutil.copy2(dockerfile, dockerfile + ".bak")
+            _write_atomically(dockerfile, result.text)
+            click.echo(f"rewrote {dockerfile} ({len(result.changes)} change(s); the original is in {dockerfile}.bak)", err=True)
+        return
+    if output:
+        _write_atomically(output, result.text)
+        click.echo(f"wrote {output} ({len(result.changes)} change(s))", err=True)
+        return
+    sys.stdout.write(result.text)
 
 
 @main.command("rules")

@@ -1,0 +1,112 @@
+"""Rewrite a Dockerfile into a lean multi-stage build: model + graph + findings -> a plan
+of transformations -> rendered Dockerfile.
+
+Untouched instructions and comments keep their exact text. The output is parsed again
+before it is trusted (as black re-parses what it formats), and rewriting it again
+changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from slimmer.errors import SlimmerError
+from slimmer.model.graph import build_graph
+from slimmer.model.nodes import Dockerfile
+from slimmer.parse import parse_text
+from slimmer.rewrite.plan import Change, Options, Piece, Refuse, Splitter, exec_form
+from slimmer.rules.context import Context
+from slimmer.rules.engine import Settings, analyze, apply_fixes
+
+# Safe fixes the rewrite applies to the stages that ship (layer hygiene).
+HYGIENE_RULES = {"SLM003", "SLM005", "SLM006", "SLM010", "SLM013", "SLM022"}
+
+
+@dataclass
+class RewriteResult:
+    original: str
+    text: str
+    changes: list[Change]
+    notes: list[Change]  # what was left alone, and why
+    split: bool
+
+    @property
+    def changed(self) -> bool:
+        return self.text != self.original
+
+
+def _is_single_stage(df: Dockerfile, ctx: Context) -> bool:
+    target = ctx.target
+    if target.base_stage is not None or target.image is None or target.image.is_scratch:
+        return False
+    return not any(e.target == target.index and isinstance(e.source, int) for e in ctx.graph.edges)
+
+
+def _hygiene(text: str, path: str, opts: Options, changes: list[Change]) -> str:
+    if "hygiene" in opts.skip and not opts.cpu_only:
+        return text
+    select = set() if "hygiene" in opts.skip else set(HYGIENE_RULES)
+    if opts.cpu_only:
+        select.add("SLM015")
+    for _ in range(10):
+        df = parse_text(text, path)
+        findings = analyze(df, Settings(select=select, target=opts.target))
+        new, applied = apply_fixes(df, findings, unsafe=opts.cpu_only)
+        if not applied:
+            break
+        for f in applied:
+            changes.append(Change("hygiene", f.line, f"{f.rule.id}: {f.fix.description}"))
+        text = new
+    return text
+
+
+def _exec_forms(text: str, path: str, changes: list[Change]) -> str:
+    df = parse_text(text, path)
+    final = df.stages[-1]
+    replaced = {}
+    for ins in final.instructions:
+        if ins.keyword in ("CMD", "ENTRYPOINT"):
+            new = exec_form(ins)
+            if new:
+                eol = re.search(r"\r?\n$", ins.raw)
+                replaced[id(ins)] = new + (eol.group(0) if eol else "")
+                changes.append(Change("exec-form", ins.line, f"{ins.keyword} in exec form: the app gets signals as PID 1"))
+    return df.bom + "".join(replaced.get(id(n), n.raw) for n in df.nodes)
+
+
+def rewrite(df: Dockerfile, opts: Options | None = None) -> RewriteResult:
+    opts = opts or Options()
+    original = df.render()
+    graph = build_graph(df, opts.target)
+    ctx = Context(df, graph)
+    changes: list[Change] = []
+    notes: list[Change] = []
+    split = False
+    text = original
+    if _is_single_stage(df, ctx) and len([s for s in df.stages if graph.reaches_target(s.index)]) == 1:
+        splitter = Splitter(df, ctx, opts)
+        try:
+            pieces: list[Piece] = splitter.plan()
+        except Refuse as why:
+            notes.append(Change("split", None, f"not split: {why}"))
+            notes.extend(splitter.notes)
+        else:
+            text = df.bom + "".join(p.text for p in pieces)
+            changes.extend(splitter.changes)
+            notes.extend(splitter.notes)
+            split = True
+    else:
+        notes.append(Change("split", None, "already multi-stage: only hygiene fixes on the stages that ship"))
+    text = _hygiene(text, df.path, opts, changes)
+    if opts.exec_form:
+        text = _exec_forms(text, df.path, changes)
+    # The output must parse and resolve before anyone sees it.
+    try:
+        build_graph(parse_text(text, df.path), None)
+    except SlimmerError as exc:  # a bug in a transformation: keep the user's file
+        raise SlimmerError(f"internal error: the rewrite did not parse ({exc}); the file was left alone", df.path) from None
+    return RewriteResult(original, text, changes, notes, split)
+
+
+__all__ = ["rewrite", "Options", "RewriteResult"]
