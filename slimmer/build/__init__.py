@@ -1,0 +1,1 @@
+"""Build with BuildKit, measure images, and bench before against after."""

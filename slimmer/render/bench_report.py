@@ -1,0 +1,135 @@
+"""Bench results as a terminal table, JSON, or markdown for a PR comment."""
+
+from __future__ import annotations
+
+import json
+
+
+def human(n: float | int | None) -> str:
+    if n is None:
+        return "–"
+    n = float(n)
+    for unit in ("B", "kB", "MB", "GB"):
+        if abs(n) < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} GB"
+
+
+def seconds(s: float | None) -> str:
+    return "–" if s is None else f"{s:.2f} s"
+
+
+def ratio(r: float | None) -> str:
+    return "–" if r is None else f"{r:.2f}×"
+
+
+def smoke_text(s: dict | None) -> str:
+    if s is None:
+        return "not run"
+    return "ok" if s["ok"] else f"FAILED (exit {s['exit_code']})"
+
+
+def rows(report: dict) -> list[list[str]]:
+    b, a, r = report["before"], report["after"], report["ratios"]
+    return [
+        ["image size", human(b["image_size_bytes"]), human(a["image_size_bytes"]), ratio(r["image_size"])],
+        ["layers", str(b["layers"]), str(a["layers"]), ""],
+        ["wasted bytes", human(b["wasted_bytes"]), human(a["wasted_bytes"]), ""],
+        ["cold build (median)", seconds(b["cold_build_s"]), seconds(a["cold_build_s"]), ratio(r["cold_build"])],
+        ["warm rebuild after a source edit (median)", seconds(b["warm_rebuild_s"]), seconds(a["warm_rebuild_s"]), ratio(r["warm_rebuild"])],
+        ["smoke", smoke_text(b["smoke"]), smoke_text(a["smoke"]), ""],
+    ]
+
+
+def to_table(report: dict) -> str:
+    from tabulate import tabulate  # slow to import: only bench output needs it
+
+    text = tabulate(rows(report), headers=["", "before", "after", "after/before"], tablefmt="simple")
+    notes = [f"\nedited for the warm rebuild: {report['edited_file'] or '(no source file found)'}; {report['repeat']} run(s) each"]
+    if report.get("stand_in_base_images"):
+        notes.append("base images are local stand-ins (labelled io.slimmer.stand-in), not the official ones")
+    diffs = report["equivalence"]["config"]
+    if diffs:
+        notes.append("config differences: " + ", ".join(d["key"] for d in diffs))
+    counts = report["equivalence"]["files"]["counts"]
+    notes.append(f"app files under WORKDIR: {counts['only_before']} only before, {counts['only_after']} only after, {counts['changed']} changed")
+    return text + "\n".join(notes)
+
+
+def to_json(report: dict) -> str:
+    return json.dumps(report, indent=2)
+
+
+def size_chart(entries: list[tuple[str, int]]) -> str:
+    """A mermaid bar chart of image sizes in MB (GitHub renders it)."""
+    labels = ", ".join(json.dumps(name) for name, _ in entries)
+    values = ", ".join(f"{v / 1e6:.0f}" for _, v in entries)
+    top = max(v for _, v in entries) / 1e6
+    return "\n".join([
+        "```mermaid",
+        "xychart-beta",
+        '    title "Image size (MB)"',
+        f"    x-axis [{labels}]",
+        f'    y-axis "MB" 0 --> {int(top * 1.1) + 1}',
+        f"    bar [{values}]",
+        "```",
+    ])
+
+
+def to_markdown(report: dict, graph_mermaid: str | None = None) -> str:
+    lines = [
+        f"### slimmer bench: `{report['dockerfile']}`",
+        "",
+        "| | before | after | after/before |",
+        "|---|---|---|---|",
+    ]
+    lines += [f"| {' | '.join(row)} |" for row in rows(report)]
+    lines += ["", size_chart([("before", report["before"]["image_size_bytes"]), ("after", report["after"]["image_size_bytes"])])]
+    eq = report["equivalence"]
+    lines += ["", "<details><summary>Equivalence</summary>", ""]
+    if eq["config"]:
+        lines.append("| config | before | after |")
+        lines.append("|---|---|---|")
+        for d in eq["config"]:
+            lines.append(f"| {d['key']} | `{json.dumps(d['before'])}` | `{json.dumps(d['after'])}` |")
+    else:
+        lines.append("Image config (Entrypoint, Cmd, Env, User, WorkingDir, ports, volumes, labels, healthcheck): identical.")
+    counts = eq["files"]["counts"]
+    lines += ["", f"App files under WORKDIR: {counts['only_before']} only before, {counts['only_after']} only after, {counts['changed']} changed."]
+    for key in ("only_before", "only_after", "changed"):
+        if eq["files"][key]:
+            lines.append(f"- {key.replace('_', ' ')}: " + ", ".join(f"`{p}`" for p in eq["files"][key][:15]))
+    lines += ["", "</details>"]
+    if graph_mermaid:
+        lines += ["", "<details><summary>Stage graph of the rewritten Dockerfile</summary>", "", "```mermaid", graph_mermaid, "```", "", "</details>"]
+    notes = [f"Medians of {report['repeat']} run(s) each, built side by side; warm rebuild after editing `{report['edited_file']}`."]
+    if report.get("stand_in_base_images"):
+        notes.append("Base images are local stand-ins, not the official images.")
+    lines += ["", " ".join(notes)]
+    return "\n".join(lines) + "\n"
+
+
+def compare(old: dict, new: dict, max_growth: float | None) -> tuple[str, bool]:
+    """The PR size report: markdown, and whether the image grew past the threshold."""
+    def size(r: dict) -> int:
+        return r["after"]["image_size_bytes"] if "after" in r else r["image_size_bytes"]
+
+    o, n = size(old), size(new)
+    growth = (n - o) / o * 100 if o else 0.0
+    failed = max_growth is not None and growth > max_growth
+    verdict = "❌ grows past the limit" if failed else "✅"
+    lines = [
+        "### slimmer: image size",
+        "",
+        "| | base | this PR | change |",
+        "|---|---|---|---|",
+        f"| image size | {human(o)} | {human(n)} | {growth:+.1f}% {verdict} |",
+    ]
+    if "after" in old and "after" in new:
+        lines.append(f"| layers | {old['after']['layers']} | {new['after']['layers']} | |")
+        lines.append(f"| wasted bytes | {human(old['after']['wasted_bytes'])} | {human(new['after']['wasted_bytes'])} | |")
+    if max_growth is not None:
+        lines += ["", f"Limit: +{max_growth:g}%."]
+    lines += ["", size_chart([("base", o), ("this PR", n)])]
+    return "\n".join(lines) + "\n", failed
