@@ -66,6 +66,19 @@ def edit_source(path: str) -> None:
         fh.write(f"\n{COMMENT.get(suffix, '#')} edited by slimmer bench {time.time_ns()}\n")
 
 
+def _step_line(text: str, step: str | None) -> int | None:
+    """The Dockerfile line of a failed step such as `[3/3] RUN exit 3`."""
+    from slimmer.parse import parse_text
+
+    if not step or "] " not in step:
+        return None
+    what = " ".join(step.split("] ", 1)[1].split())
+    for ins in parse_text(text).instructions:
+        if " ".join(f"{ins.keyword} {ins.logical.split(None, 1)[1] if ' ' in ins.logical else ''}".split()) == what:
+            return ins.line
+    return None
+
+
 def _stand_in(engine, df) -> bool:
     for stage in df.stages:
         if stage.image is None or stage.image.is_scratch:
@@ -142,7 +155,12 @@ def run_bench(
                 def step(msg: str, name=name, r=r, start=start) -> None:
                     say(f"{name} {r + 1}/{repeat} cold  {time.perf_counter() - start:5.1f}s {msg}")
 
-                result = eng.build(ctx_copy, files[name], tag, labels, no_cache=True, builder=builder, progress=step)
+                try:
+                    result = eng.build(ctx_copy, files[name], tag, labels, no_cache=True, builder=builder, progress=step)
+                except eng.BuildFailed as failed:
+                    label = dockerfile if name == "before" else f"{dockerfile} (rewritten)"
+                    text = original_text if name == "before" else rewritten_text
+                    raise eng.BuildFailed(label, failed.step, _step_line(text, failed.step), failed.tail) from None
                 cold[name].append(result.seconds)
                 tags[name] = tag
                 if edited:
@@ -183,7 +201,7 @@ def run_bench(
         b, a = report["before"], report["after"]
 
         def ratio(key: str) -> float | None:
-            return round(a[key] / b[key], 4) if a.get(key) and b.get(key) else None
+            return round(a[key] / b[key], 6) if a.get(key) and b.get(key) else None
 
         report["ratios"] = {"image_size": ratio("image_size_bytes"), "cold_build": ratio("cold_build_s"), "warm_rebuild": ratio("warm_rebuild_s")}
         report["equivalence"] = {

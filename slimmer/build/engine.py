@@ -89,7 +89,7 @@ def _failing_step(log: list[str]) -> tuple[str | None, int | None]:
     for text in log:
         m = re.match(r"^\s*>\s*\[(?:[^\]]*?\s)?(\d+/\d+)\]\s*(.*)$", text)
         if m:
-            step = f"[{m.group(1)}] {m.group(2)}".strip()
+            step = f"[{m.group(1)}] {m.group(2)}".strip().rstrip(":")
         m = re.search(r"Dockerfile[^:\s]*:(\d+)", text)
         if m:
             line = int(m.group(1))

@@ -56,9 +56,14 @@ def _apply_layer(tree: dict[str, tuple[int, int, str, int]], layer: tarfile.TarF
     bytes this layer shadowed (earlier versions it overwrote or deleted)."""
     shadowed = 0
     members = layer.getmembers()
+
+    def path_of(member: tarfile.TarInfo) -> str:
+        name = member.name[2:] if member.name.startswith("./") else member.name
+        return "/" + name.strip("/")
+
     # Opaque directories and whiteouts delete what lower layers had.
     for m in members:
-        name = "/" + m.name.lstrip("./").rstrip("/")
+        name = path_of(m)
         base = os.path.basename(name)
         parent = os.path.dirname(name)
         if base == ".wh..wh..opq":
@@ -69,7 +74,7 @@ def _apply_layer(tree: dict[str, tuple[int, int, str, int]], layer: tarfile.TarF
             for path in [p for p in tree if p == target or p.startswith(target + "/")]:
                 shadowed += tree.pop(path)[0]
     for m in members:
-        name = "/" + m.name.lstrip("./").rstrip("/")
+        name = path_of(m)
         if os.path.basename(name).startswith(".wh."):
             continue
         if name in tree and tree[name][2] == "file":
