@@ -138,6 +138,9 @@ def _installs_tooling(cmd: Command) -> bool:
         return True
     if cmd.name == "corepack":
         return True
+    # Configuring the dependency tool belongs with the install it configures.
+    if cmd.name in ("poetry", "pip", "npm", "yarn", "pnpm", "pipenv", "pdm") and cmd.subcommand == "config":
+        return True
     return False
 
 
@@ -173,7 +176,12 @@ def classify_run(ins: Instruction, cmds: tuple[Command, ...]) -> Step:
             kinds.add(Kind.DEPENDENCIES)
             tool = "pip" if c.is_("pip", "install") else c.name
             step.tools.add(tool)
-            step.requirement_files.extend(_option_values(c, "-r", "--requirement") if tool == "pip" else [])
+            if tool == "pip":
+                # Requirement and constraint files, and local wheel folders, are manifests too.
+                step.requirement_files.extend(_option_values(c, "-r", "--requirement", "-c", "--constraint"))
+                step.requirement_files.extend(
+                    v for v in _option_values(c, "-f", "--find-links") if not re.match(r"^[a-z]+://", v)
+                )
             if _pip_project_install(c) or (c.name == "poetry" and not c.has_option("--no-root")):
                 step.needs_source = True
         elif _is_build(c):
@@ -190,7 +198,11 @@ def classify_run(ins: Instruction, cmds: tuple[Command, ...]) -> Step:
                 step.why = f"`{c.name}` is not a step slimmer knows how to move"
             kinds.add(Kind.UNKNOWN)
     if not kinds:
-        step.kind = Kind.SETUP if cmds else Kind.UNKNOWN
+        housekeeping = [c for c in cmds if c.name not in NOISE]
+        if housekeeping and all(_is_os_housekeeping(c) for c in housekeeping):
+            step.kind = Kind.OS_PACKAGES  # `RUN apt-get update` on its own
+        else:
+            step.kind = Kind.SETUP if cmds else Kind.UNKNOWN
         return step
     if kinds == {Kind.OS_PACKAGES}:
         step.kind = Kind.OS_PACKAGES

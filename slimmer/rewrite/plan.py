@@ -102,6 +102,7 @@ class Splitter:
         self.steps = [classify(i, ctx.commands(i)) for i in self.stage.instructions]
         self.changes: list[Change] = []
         self.notes: list[Change] = []
+        self.dev_installs: list[Step] = []  # installs whose dev groups moved to the test stage
 
     # --- helpers -------------------------------------------------------------------
     def line(self, text: str) -> str:
@@ -133,6 +134,19 @@ class Splitter:
                     raise Refuse(f"line {step.ins.line} runs `{cmd.name}` outside a build step slimmer knows: the runtime would lack the toolchain")
             if step.kind == Kind.UNKNOWN and "installer script" in step.why:
                 raise Refuse(f"line {step.ins.line} {step.why}")
+        # A step slimmer does not understand, run after build tools were installed, may use
+        # them (or write what the app needs where no artifact copy reaches): leave it whole.
+        tools_at = None
+        for step in self.steps:
+            if step.kind in (Kind.OS_PACKAGES, Kind.DEPENDENCIES) and step.packages and tools_at is None:
+                if runtime_packages(step.packages)[1]:
+                    tools_at = step
+            if step.kind == Kind.UNKNOWN and tools_at is not None:
+                _, build_only = runtime_packages(tools_at.packages)
+                raise Refuse(
+                    f"line {step.ins.line} runs a step slimmer cannot read after build tools "
+                    f"({', '.join(build_only)}) were installed on line {tools_at.ins.line}: it may need them at run time"
+                )
         for ins in self.stage.instructions:
             if ins.keyword in ("CMD", "ENTRYPOINT"):
                 words = ins.exec_form if ins.exec_form is not None else ins.args.split()
@@ -220,7 +234,39 @@ class Splitter:
         if not files:
             return []
         self.change("order", f"copy {', '.join(files)} before the source so the dependency layer is cached")
-        return [self.new(f"COPY {' '.join(files)} {dest}")]
+        # COPY of a folder copies its contents: each folder gets a COPY of its own.
+        folders = [f for f in files if os.path.isdir(os.path.join(self.ctx.context_dir, f))]
+        plain = [f for f in files if f not in folders]
+        pieces = [self.new(f"COPY {' '.join(plain)} {dest}")] if plain else []
+        for folder in folders:
+            name = folder.strip("/").removeprefix("./")
+            pieces.append(self.new(f"COPY {name}/ {dest.rstrip('/')}/{name}/"))
+        return pieces
+
+    def workdir_at(self, index: int) -> str:
+        """The WORKDIR in force before the stage's step number `index`."""
+        workdir = "/"
+        for ins in self.stage.instructions[:index]:
+            if ins.keyword == "WORKDIR":
+                value = ins.expand(ins.args.strip())
+                workdir = value if value.startswith("/") else os.path.join(workdir, value)
+        return os.path.normpath(workdir)
+
+    def whole_copy_lands_in_workdir(self, installs: list[Step]) -> bool:
+        """Manifests can be copied on their own only when the whole-context COPY puts the
+        context at the install's WORKDIR and the install names files relative to it."""
+        if not installs:
+            return False
+        first = self.steps.index(installs[0])
+        workdir = self.workdir_at(first)
+        for i, step in enumerate(self.steps[:first]):
+            if step.kind == Kind.COPY_CONTEXT and self.copy_is_whole_context(step):
+                dest = (step.ins.exec_form[-1] if step.ins.exec_form else step.ins.args.split()[-1])
+                here = self.workdir_at(i)
+                target = os.path.normpath(dest if dest.startswith("/") else os.path.join(here, dest))
+                if target != workdir:
+                    return False
+        return all(not f.startswith("/") for s in installs for f in s.requirement_files)
 
     def install_steps(self) -> list[Step]:
         return [s for s in self.steps if s.kind == Kind.DEPENDENCIES]
@@ -234,7 +280,8 @@ class Splitter:
         out = self.builder_header("python")
         installs = self.install_steps()
         last_install = max((self.steps.index(s) for s in installs), default=-1)
-        needs_source = any(s.needs_source for s in installs)
+        needs_source = any(s.needs_source for s in installs) or not self.whole_copy_lands_in_workdir(installs)
+        self.python_source_in_builder = needs_source
         venv_done = False
         manifests_done = False
         for i, step in enumerate(self.steps[: last_install + 1]):
@@ -256,8 +303,25 @@ class Splitter:
                     files = self.python_manifests(installs)
                     out += self.manifest_copies(files)
                     manifests_done = True
-                out += self.keep_with_mounts(step, "/root/.cache/pip")
+                out += self.production_only(step)
         return out
+
+    def production_only(self, step: Step) -> list[Piece]:
+        """poetry/pipenv installs without their dev groups; the test stage installs them."""
+        pieces = self.keep_with_mounts(step, "/root/.cache/pip")
+        if "prod-deps" in self.opts.skip or not any(k.kind == Kind.TEST for k in self.steps):
+            return pieces
+        raw = pieces[-1].text
+        new = raw
+        if "poetry" in step.tools and not re.search(r"--(only|without|no-dev)\b", raw):
+            new = re.sub(r"(poetry\s+install)\b", r"\1 --only main", raw, count=1)
+        elif "pipenv" in step.tools:
+            new = re.sub(r"\s--dev\b", "", raw, count=1)
+        if new != raw:
+            self.dev_installs.append(step)
+            self.change("prod-deps", "the runtime gets main dependencies only; the test stage installs the dev group", step.ins.line)
+            pieces[-1] = Piece(new)
+        return pieces
 
     def python_manifests(self, installs: list[Step]) -> list[str]:
         files: list[str] = []
@@ -367,10 +431,12 @@ class Splitter:
         out = [self.new(""), self.new("# slimmer: tests run here; build it with --target test")]
         out.append(self.new("FROM builder AS test"))
         copies = [s for s in self.steps if s.kind == Kind.COPY_CONTEXT]
-        copied_in_builder = eco != "python" or any(s.needs_source for s in self.install_steps())
+        copied_in_builder = eco != "python" or getattr(self, "python_source_in_builder", False)
         if not copied_in_builder:
             for s in copies:
                 out += self.keep(s.ins, with_trivia=False)
+        for s in self.dev_installs:
+            out += self.keep(s.ins, with_trivia=False)  # as written: with the dev groups
         for s in tests:
             out += self.keep(s.ins)
         self.change("prod-deps", "a `test` stage outside the default target runs the tests")
