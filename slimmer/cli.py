@@ -225,7 +225,7 @@ def _fix_file(df, findings, settings, unsafe):
 
 
 @main.command(epilog=EPILOG)
-@DOCKERFILE
+@click.argument("dockerfiles", nargs=-1, metavar="[DOCKERFILE]")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the rewritten Dockerfile here (default: stdout).")
 @click.option("--diff", is_flag=True, help="Print a unified diff instead of the file.")
 @click.option("--check", is_flag=True, help="Exit 1 when the rewrite would change the file (for CI and pre-commit).")
@@ -236,13 +236,30 @@ def _fix_file(df, findings, settings, unsafe):
 @click.option("--cpu-only", is_flag=True, help="Unsafe: install torch from the CPU wheel index (the image shows no GPU use).")
 @click.option("--cache-mounts", is_flag=True, help="Add BuildKit cache mounts to dependency installs.")
 @click.option("--exec-form", is_flag=True, help="Turn shell-form CMD/ENTRYPOINT into exec form (changes signal handling).")
-def rewrite(dockerfile, output, diff, check, in_place, target, explain, skip, cpu_only, cache_mounts, exec_form) -> None:
+def rewrite(dockerfiles, output, diff, check, in_place, target, explain, skip, cpu_only, cache_mounts, exec_form) -> None:
     """Rewrite DOCKERFILE (default ./Dockerfile) into a lean multi-stage build.
 
     A builder stage keeps the toolchain; the runtime stage starts from a slim base and
     gets only the artifacts. Untouched lines keep their exact text; rewriting the output
-    again changes nothing.
+    again changes nothing. With --check, several files may be given (pre-commit does).
     """
+    from slimmer.errors import EXIT_FINDINGS
+
+    dockerfiles = dockerfiles or ("Dockerfile",)
+    if len(dockerfiles) > 1:
+        if not check:
+            raise click.UsageError("several Dockerfiles only go with --check")
+        changed = False
+        for path in dockerfiles:
+            try:
+                _rewrite_one(path, None, False, True, False, target, explain, skip, cpu_only, cache_mounts, exec_form)
+            except SystemExit as exc:
+                changed = changed or exc.code == EXIT_FINDINGS
+        sys.exit(EXIT_FINDINGS if changed else 0)
+    _rewrite_one(dockerfiles[0], output, diff, check, in_place, target, explain, skip, cpu_only, cache_mounts, exec_form)
+
+
+def _rewrite_one(dockerfile, output, diff, check, in_place, target, explain, skip, cpu_only, cache_mounts, exec_form) -> None:
     from slimmer.errors import EXIT_FINDINGS
     from slimmer.parse import parse_file
     from slimmer.rewrite import Options, rewrite as run_rewrite

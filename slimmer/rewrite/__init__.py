@@ -43,21 +43,26 @@ def _is_single_stage(df: Dockerfile, ctx: Context) -> bool:
     return not any(e.target == target.index and isinstance(e.source, int) for e in ctx.graph.edges)
 
 
-def _hygiene(text: str, path: str, opts: Options, changes: list[Change]) -> str:
-    if "hygiene" in opts.skip and not opts.cpu_only:
-        return text
-    select = set() if "hygiene" in opts.skip else set(HYGIENE_RULES)
-    if opts.cpu_only:
-        select.add("SLM015")
+def _fix_pass(text: str, path: str, settings: Settings, unsafe: bool, changes: list[Change]) -> str:
     for _ in range(10):
         df = parse_text(text, path)
-        findings = analyze(df, Settings(select=select, target=opts.target))
-        new, applied = apply_fixes(df, findings, unsafe=opts.cpu_only)
+        findings = analyze(df, settings)
+        new, applied = apply_fixes(df, findings, unsafe=unsafe)
         if not applied:
             break
         for f in applied:
             changes.append(Change("hygiene", f.line, f"{f.rule.id}: {f.fix.description}"))
         text = new
+    return text
+
+
+def _hygiene(text: str, path: str, opts: Options, changes: list[Change]) -> str:
+    if "hygiene" not in opts.skip:
+        text = _fix_pass(text, path, Settings(select=set(HYGIENE_RULES), target=opts.target), False, changes)
+    if opts.cpu_only:
+        # The user confirmed no GPU is needed: torch comes from the CPU index wherever it
+        # is installed (the builder included), an unsafe fix applied on request only.
+        text = _fix_pass(text, path, Settings(select={"SLM015"}, target=opts.target, all_stages=True), True, changes)
     return text
 
 
