@@ -79,6 +79,9 @@ class Instruction(Node):
     exec_form: list[str] | None = None  # JSON array form of RUN/CMD/ENTRYPOINT/SHELL/...
     heredocs: list[Heredoc] = field(default_factory=list)
     inner: Instruction | None = None  # the instruction an ONBUILD wraps
+    # ARG/ENV/LABEL: (name, value) as written, quotes removed, variables not expanded;
+    # an ARG without a default has value None.
+    pairs: list[tuple[str, str | None]] = field(default_factory=list)
     stage_index: int | None = None  # None before the first FROM
     scope: dict[str, str] = field(default_factory=dict)  # variables known before this line
     kind = "instruction"

@@ -152,6 +152,8 @@ class _Assembler:
                 value = None
             if isinstance(value, list) and all(isinstance(v, str) for v in value):
                 ins.exec_form = value
+        if keyword in ("ARG", "ENV", "LABEL"):
+            ins.pairs = _pairs(keyword, ins.args)
         if keyword == "FROM" and not ins.args:
             raise self.error("FROM needs an image", raw.line)
         if keyword == "SHELL" and ins.exec_form is None:
@@ -216,23 +218,24 @@ class _Assembler:
                 self.env_names.add(name)
 
     def arg_pairs(self, ins: Instruction) -> list[tuple[str, str | None]]:
-        pairs: list[tuple[str, str | None]] = []
-        for word in WordSplitter(ins.args).split():
-            name, eq, value = word.partition("=")
-            pairs.append((name, value if eq else None))
-        return pairs
+        return ins.pairs
 
     def env_pairs(self, ins: Instruction) -> list[tuple[str, str]]:
-        words = list(WordSplitter(ins.args).split())
-        if words and "=" not in words[0]:
-            # Legacy `ENV KEY value with spaces`.
-            name, _, value = ins.args.partition(" ")
-            return [(name, value.strip())]
-        pairs = []
-        for word in words:
-            name, _, value = word.partition("=")
-            pairs.append((name, value))
-        return pairs
+        return [(name, value or "") for name, value in ins.pairs]
+
+
+def _pairs(keyword: str, args: str) -> list[tuple[str, str | None]]:
+    """NAME=value words of ARG, ENV and LABEL (dockerfile-parse splits them, honouring quotes)."""
+    words = list(WordSplitter(args).split())
+    if keyword != "ARG" and words and "=" not in words[0]:
+        # Legacy `ENV KEY value with spaces` / `LABEL key value`.
+        name, _, value = args.partition(" ")
+        return [(name, value.strip())]
+    pairs: list[tuple[str, str | None]] = []
+    for word in words:
+        name, eq, value = word.partition("=")
+        pairs.append((name, value if eq else (None if keyword == "ARG" else "")))
+    return pairs
 
 
 __all__ = ["parse_file", "parse_bytes", "parse_text", "PLATFORM_ARGS"]

@@ -68,13 +68,8 @@ def from_fix_pattern(token: str) -> str:
 
 
 def toolchain_images() -> list[str]:
-    """images.toml's toolchain_images. It is written after the [slim] table header, so TOML
-    puts it inside [slim]; read it from either place."""
-    images = data("images")
-    found = images.get("toolchain_images")
-    if found is None:
-        found = images.get("slim", {}).get("toolchain_images", [])
-    return list(found)
+    """Repositories whose images carry a whole toolchain (images.toml)."""
+    return list(data("images")["toolchain_images"])
 
 
 def slim_variants() -> dict[str, dict]:

@@ -24,12 +24,6 @@ def layers_data() -> dict:
     return data("layers")
 
 
-def toolchain_images() -> list[str]:
-    """images.toml's toolchain_images (read where TOML puts it: after [slim] it is inside it)."""
-    images = data("images")
-    return list(images.get("toolchain_images") or images.get("slim", {}).get("toolchain_images", []))
-
-
 # --- COPY / ADD ---------------------------------------------------------------------
 
 
@@ -418,38 +412,16 @@ def overlap(removed: str, created: str) -> str | None:
 
 
 def arg_pairs(ins: Instruction) -> list[tuple[str, str | None]]:
-    from dockerfile_parse.util import WordSplitter
-
-    pairs: list[tuple[str, str | None]] = []
-    for word in WordSplitter(ins.args).split():
-        name, eq, value = word.partition("=")
-        pairs.append((name, value if eq else None))
-    return pairs
+    return list(ins.pairs)
 
 
 def env_pairs(ins: Instruction) -> list[tuple[str, str]]:
-    from dockerfile_parse.util import WordSplitter
-
-    words = list(WordSplitter(ins.args).split())
-    if words and "=" not in words[0]:
-        name, _, value = ins.args.partition(" ")
-        return [(name, value.strip())]
-    return [(w.partition("=")[0], w.partition("=")[2]) for w in words]
+    return [(name, value or "") for name, value in ins.pairs]
 
 
 def raw_env_values(ins: Instruction) -> dict[str, str]:
     """ENV values as written (variables not expanded, quotes removed)."""
-    from dockerfile_parse.util import WordSplitter
-
-    words = list(WordSplitter(ins.args).split(dequote=False))
-    if words and "=" not in words[0]:
-        name, _, value = ins.args.partition(" ")
-        return {name: value.strip()}
-    out = {}
-    for w in words:
-        name, _, value = w.partition("=")
-        out[name] = value.strip("'\"") if value[:1] == value[-1:] and value[:1] in "'\"" else value
-    return out
+    return dict(env_pairs(ins))
 
 
 # --- build context -------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from slimmer.model.expand import expand
 from slimmer.model.nodes import Instruction, Stage
 from slimmer.model.shell import SHELLS, Command, parse_commands
 from slimmer.rules import data
+from slimmer.rules.facts_layers import env_pairs
 
 FALSE = ("false", "0", "no", "off")
 
@@ -132,16 +133,6 @@ def project_install(c: Call | None) -> bool:
 
 
 # --- environment -----------------------------------------------------------------
-def _env_pairs(ins: Instruction) -> list[tuple[str, str]]:
-    from dockerfile_parse.util import WordSplitter
-
-    words = list(WordSplitter(ins.args).split())
-    if words and "=" not in words[0]:
-        name, _, value = ins.args.partition(" ")
-        return [(name, value.strip())]
-    return [(w.partition("=")[0], w.partition("=")[2]) for w in words]
-
-
 def environment(ctx, stage: Stage, ins: Instruction, cmds: tuple[Command, ...], cmd: Command) -> dict[str, str | None]:
     """Variables the command sees: ENV of the stages it is built on, the stage's ENV and ARG
     before the RUN, `export X=...` earlier in the RUN and `X=... cmd` prefixes.
@@ -150,7 +141,7 @@ def environment(ctx, stage: Stage, ins: Instruction, cmds: tuple[Command, ...], 
     for ancestor in ctx.stage_ancestry(stage)[:-1]:
         for i in ancestor.instructions:
             if i.keyword == "ENV":
-                for name, value in _env_pairs(i):
+                for name, value in env_pairs(i):
                     env[name] = expand(value, i.scope)[0]
     env.update(ins.scope)
     for c in cmds[: cmd.index]:

@@ -6,7 +6,8 @@ import os
 import re
 
 from slimmer.rules import data, rule
-from slimmer.rules.facts_layers import apk_virtual, context_known, installed_packages, layers_data, removed_packages, toolchain_images
+from slimmer.rules.facts_images import toolchain_images
+from slimmer.rules.facts_layers import apk_virtual, context_known, installed_packages, layers_data, removed_packages
 
 VCS = {"git", "mercurial", "subversion"}  # often needed at run time too: not evidence of a build
 TOOL_BUILDS = {
