@@ -5,11 +5,18 @@
 # The host's extra CA files (the egress proxy's) go to /usr/local/share/ca-certificates/, so
 # that the `ca-certificates` package, once a later layer installs it, puts them in the bundle.
 # Usage: debian-bookworm-slim.sh > rootfs.tar     (root, Debian host with mmdebstrap)
+#        debian-bookworm-slim.sh --changes        (the image config, for docker import --change)
 set -euo pipefail
+if [ "${1:-}" = --changes ]; then
+	echo 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+	echo 'CMD ["bash"]'
+	exit 0
+fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ca_dir=${SLIMMER_EXTRA_CA_DIR:-/usr/local/share/ca-certificates}
 mirror=${SLIMMER_DEBIAN_MIRROR:-http://deb.debian.org}
 
+# shellcheck disable=SC2016 # the hooks are expanded by mmdebstrap, with $1 the root directory
 exec mmdebstrap --variant=minbase --mode=root --format=tar --quiet \
 	--hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
 	--dpkgopt="$here/debian-rootfs/etc/dpkg/dpkg.cfg.d/docker" \

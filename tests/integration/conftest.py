@@ -1,0 +1,145 @@
+"""Fixtures for the integration tests that build and run real images (marker ``engine``).
+
+``docker_engine`` is a ``docker.DockerClient`` for the engine that ``docker.from_env()`` finds.
+With no engine answering, a test that asks for it fails in CI (``CI=true``) and is skipped on a
+developer's machine, with the hint to run ``benchmarks/setup-engine``.
+
+``buildkit_build`` builds with BuildKit through the CLI (the SDK's ``images.build`` only knows
+the legacy builder, so no ``RUN --mount``). Every image it builds carries the label
+``io.slimmer.test=1``, and ``io.slimmer.test.session=<id of this pytest session>``; when the
+session ends, the images with both labels are removed (not those of a pytest session that
+runs at the same time on the same engine).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import uuid
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SETUP_ENGINE = ROOT / "benchmarks" / "setup-engine"
+TEST_LABEL = "io.slimmer.test"
+SESSION_LABEL = "io.slimmer.test.session"
+SESSION_ID = uuid.uuid4().hex[:16]
+STANDIN_LABEL = "io.slimmer.stand-in"
+SETUP_HINT = (
+    "run `benchmarks/setup-engine` (as root) to install and start a Docker engine and, where it "
+    "cannot pull, build the local base images; then run the tests again"
+)
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() == "true"
+
+
+def _no_engine(reason: str) -> None:
+    message = f"no Docker engine answers ({reason}); {SETUP_HINT}"
+    if in_ci():
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def docker_engine():
+    """A docker.DockerClient that answers; removes the images the tests built at the end."""
+    try:
+        import docker
+    except ImportError as exc:  # pragma: no cover - docker is a dependency of slimmer
+        _no_engine(f"the docker SDK is not installed: {exc}")
+    try:
+        client = docker.from_env(timeout=120)
+        client.ping()
+    except Exception as exc:  # DockerException, connection refused, missing socket, ...
+        _no_engine(f"{type(exc).__name__}: {exc}")
+    yield client
+    try:
+        remove_test_images(client)
+    finally:
+        client.close()
+
+
+def remove_test_images(client) -> None:
+    """Remove the images labelled io.slimmer.test that this session built (buildkit_build)."""
+    for image in client.images.list(filters={"label": [f"{TEST_LABEL}=1", f"{SESSION_LABEL}={SESSION_ID}"]}):
+        try:
+            client.images.remove(image.id, force=True)
+        except Exception:  # already gone, or shared with a running container
+            pass
+
+
+@lru_cache(maxsize=None)
+def build_command() -> tuple[str, ...]:
+    """The BuildKit build command of this machine, without arguments.
+
+    /usr/bin/docker (on these machines the 20.10 client of Debian's docker.io, BuildKit built
+    in; /usr/local/bin/docker is a 28.x client without buildx), else `docker buildx build`
+    where the buildx plugin answers, else plain `docker build` with DOCKER_BUILDKIT=1.
+    """
+    if os.path.exists("/usr/bin/docker"):
+        return ("/usr/bin/docker", "build")
+    docker_cli = shutil.which("docker") or "docker"
+    try:
+        buildx = subprocess.run(
+            [docker_cli, "buildx", "version"], capture_output=True, timeout=30
+        ).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        buildx = False
+    if buildx:
+        return (docker_cli, "buildx", "build", "--load")
+    return (docker_cli, "build")
+
+
+class BuildFailed(AssertionError):
+    """A BuildKit build exited non-zero; the message ends with the last 30 lines of its log."""
+
+
+def buildkit_build(
+    context_dir: str | os.PathLike,
+    dockerfile: str | os.PathLike | None = None,
+    tag: str | None = None,
+    extra_args: Iterable[str] = (),
+    timeout: float = 1800,
+) -> subprocess.CompletedProcess:
+    """Build context_dir with BuildKit; return the CompletedProcess (output in .stdout).
+
+    dockerfile: path of the Dockerfile, relative to context_dir unless absolute (default: the
+    context's Dockerfile). tag: the image's tag (default: a fresh slimmer-test/...:latest); the
+    tag used is also set as the result's ``.tag``. Every image is labelled io.slimmer.test=1
+    (and with this session's id, for the clean-up at the end of the session).
+    Raises BuildFailed with the last 30 lines of the build log when the build fails.
+    """
+    context = Path(context_dir)
+    tag = tag or f"slimmer-test/build-{uuid.uuid4().hex[:12]}:latest"
+    cmd = [*build_command(), "--progress=plain", "--label", f"{TEST_LABEL}=1"]
+    cmd += ["--label", f"{SESSION_LABEL}={SESSION_ID}", "-t", tag]
+    if dockerfile is not None:
+        path = Path(dockerfile)
+        cmd += ["-f", str(path if path.is_absolute() else context / path)]
+    cmd += [*extra_args, str(context)]
+    env = {**os.environ, "DOCKER_BUILDKIT": "1"}
+    try:
+        proc = subprocess.run(
+            cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout
+        )
+    except subprocess.TimeoutExpired as exc:
+        output = exc.stdout.decode(errors="replace") if isinstance(exc.stdout, bytes) else exc.stdout or ""
+        tail = "\n".join(output.splitlines()[-30:])
+        raise BuildFailed(f"{' '.join(cmd)} timed out after {timeout}s; last lines:\n{tail}") from None
+    if proc.returncode != 0:
+        tail = "\n".join(proc.stdout.splitlines()[-30:])
+        raise BuildFailed(f"{' '.join(cmd)} exited {proc.returncode}; last 30 lines of the log:\n{tail}")
+    proc.tag = tag
+    return proc
+
+
+@pytest.fixture(name="buildkit_build")
+def buildkit_build_fixture(docker_engine):
+    """The buildkit_build function, once an engine answers (see docker_engine)."""
+    return buildkit_build
