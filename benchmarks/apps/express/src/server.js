@@ -1,0 +1,8 @@
+'use strict';
+
+const { createApp } = require('./app');
+
+const port = Number(process.env.PORT || 3000);
+createApp().listen(port, () => {
+  console.log(`todo-api listening on ${port}`);
+});

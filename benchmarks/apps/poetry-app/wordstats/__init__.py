@@ -1,0 +1,3 @@
+"""wordstats: word frequency statistics for text files and strings."""
+
+__version__ = "0.3.1"
