@@ -47,17 +47,6 @@ class Options:
     target: str | None = None
 
 
-@dataclass
-class Plan:
-    pieces: list[Piece]
-    changes: list[Change]
-    notes: list[Change]  # what slimmer left alone, and why
-    split: bool
-
-    def render(self) -> str:
-        return "".join(p.text for p in self.pieces)
-
-
 class Refuse(Exception):
     """The stage cannot be split safely; the reason says why."""
 
@@ -217,12 +206,12 @@ class Splitter:
         self.change("split", reason, self.stage.line)
         return [self.new(f"FROM {flags}{base}{suffix}")]
 
-    def builder_header(self, eco: str) -> list[Piece]:
+    def builder_header(self) -> list[Piece]:
         ins = self.stage.from_instruction
         pieces = [Piece(n.raw, n) for n in self.trivia.get(id(ins), [])]
         token = ins.args.split()[0]
         flags = " ".join(f.text for f in ins.flags)
-        pieces.append(self.new(f"# slimmer: build stage with the toolchain; only its artifacts ship"))
+        pieces.append(self.new("# slimmer: build stage with the toolchain; only its artifacts ship"))
         pieces.append(self.new(f"FROM {flags + ' ' if flags else ''}{token} AS builder"))
         self.change("split", f"the original base ({self.stage.base}) becomes the builder stage", ins.line)
         return pieces
@@ -277,7 +266,7 @@ class Splitter:
 
     # --- Python ------------------------------------------------------------------------
     def builder_python(self) -> list[Piece]:
-        out = self.builder_header("python")
+        out = self.builder_header()
         installs = self.install_steps()
         last_install = max((self.steps.index(s) for s in installs), default=-1)
         needs_source = any(s.needs_source for s in installs) or not self.whole_copy_lands_in_workdir(installs)
@@ -444,7 +433,7 @@ class Splitter:
 
     # --- Node ----------------------------------------------------------------------------
     def builder_node(self) -> list[Piece]:
-        out = self.builder_header("node")
+        out = self.builder_header()
         last_build = max((i for i, s in enumerate(self.steps) if s.kind in (Kind.DEPENDENCIES, Kind.BUILD)), default=-1)
         first_install = next((i for i, s in enumerate(self.steps) if s.kind == Kind.DEPENDENCIES), None)
         manifests_done = False
@@ -519,7 +508,7 @@ class Splitter:
 
     # --- Go --------------------------------------------------------------------------------
     def builder_go(self) -> list[Piece]:
-        out = self.builder_header("go")
+        out = self.builder_header()
         builds = [s for s in self.steps if s.kind == Kind.BUILD]
         if not builds or not any(s.outputs for s in builds):
             raise Refuse("no `go build -o PATH`: slimmer cannot tell which binary to ship")
