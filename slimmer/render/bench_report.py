@@ -89,10 +89,11 @@ def to_markdown(report: dict, graph_mermaid: str | None = None) -> str:
     eq = report["equivalence"]
     lines += ["", "<details><summary>Equivalence</summary>", ""]
     if eq["config"]:
-        lines.append("| config | before | after |")
+        lines.append("| config | only before | only after |")
         lines.append("|---|---|---|")
         for d in eq["config"]:
-            lines.append(f"| {d['key']} | `{json.dumps(d['before'])}` | `{json.dumps(d['after'])}` |")
+            gone, new = _changed_items(d["before"], d["after"])
+            lines.append(f"| {d['key']} | {gone} | {new} |")
     else:
         lines.append("Image config (Entrypoint, Cmd, Env, User, WorkingDir, ports, volumes, labels, healthcheck): identical.")
     counts = eq["files"]["counts"]
@@ -108,6 +109,20 @@ def to_markdown(report: dict, graph_mermaid: str | None = None) -> str:
         notes.append("Base images are local stand-ins, not the official images.")
     lines += ["", " ".join(notes)]
     return "\n".join(lines) + "\n"
+
+
+def _changed_items(before, after) -> tuple[str, str]:
+    """What differs between two config values, item by item for lists and maps."""
+    def items(value) -> list[str]:
+        if isinstance(value, dict):
+            return [f"{k}={v}" for k, v in value.items()]
+        if isinstance(value, list):
+            return [str(v) for v in value]
+        return [] if value is None else [json.dumps(value)]
+
+    a, b = items(before), items(after)
+    fmt = lambda xs: "<br>".join(f"`{x.replace('|', '&#124;')}`" for x in xs) or "–"  # noqa: E731
+    return fmt([x for x in a if x not in b]), fmt([x for x in b if x not in a])
 
 
 def compare(old: dict, new: dict, max_growth: float | None) -> tuple[str, bool]:
