@@ -63,6 +63,59 @@ class Command:
         return " ".join(self.argv)
 
 
+def scan_options(
+    args: tuple[str, ...] | list[str],
+    value_options: set[str],
+    clusters: bool = True,
+    boolean_values: bool = False,
+) -> tuple[list[tuple[str, str | None]], list[str]]:
+    """Split arguments into (option, value) pairs and positional words.
+
+    `value_options` take a value: the next argument, after `=`, or (with `clusters`) glued
+    to a short option (`-rreq.txt`); `clusters` also opens `-Ur` into `-U -r`. With
+    `boolean_values`, a `true`/`false` after an option is its value (npm's `--production
+    false`). A lone `--` ends the options.
+    """
+    options: list[tuple[str, str | None]] = []
+    words: list[str] = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "--":
+            words.extend(args[i + 1 :])
+            break
+        if a.startswith("--") or (a.startswith("-") and len(a) > 1 and not clusters):
+            name, eq, value = a.partition("=")
+            if eq and a.startswith("--"):
+                options.append((name, value))
+            elif a in value_options and i + 1 < len(args):
+                options.append((a, args[i + 1]))
+                i += 1
+            elif boolean_values and i + 1 < len(args) and args[i + 1].lower() in ("true", "false"):
+                options.append((a, args[i + 1]))
+                i += 1
+            else:
+                options.append((a, None))
+        elif a.startswith("-") and len(a) > 1:
+            for j, ch in enumerate(a[1:], 1):
+                opt = "-" + ch
+                if opt in value_options:
+                    rest = a[j + 1 :].removeprefix("=")
+                    if rest:
+                        options.append((opt, rest))
+                    elif i + 1 < len(args):
+                        options.append((opt, args[i + 1]))
+                        i += 1
+                    else:
+                        options.append((opt, None))
+                    break
+                options.append((opt, None))
+        else:
+            words.append(a)
+        i += 1
+    return options, words
+
+
 def _is_pip(cmd: Command) -> bool:
     # pip3, pip3.11, python -m pip
     if re.fullmatch(r"pip[0-9.]*", cmd.name):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from slimmer.model.nodes import Instruction
-from slimmer.model.shell import Command
+from slimmer.model.shell import Command, scan_options
 from slimmer.rules import data
 from slimmer.rules.facts_layers import dependency_install
 
@@ -73,9 +73,7 @@ PIP_VALUE_OPTIONS = {"-r", "--requirement", "-c", "--constraint", "-i", "--index
 
 def _pip_words(cmd: Command) -> list[str]:
     """What a pip install names, option values left out."""
-    from slimmer.rules.facts_python import scan
-
-    _, words = scan(cmd.args, PIP_VALUE_OPTIONS)
+    _, words = scan_options(cmd.args, PIP_VALUE_OPTIONS)
     return words[1:]  # after "install"
 
 
@@ -105,17 +103,19 @@ def _is_test(cmd: Command) -> bool:
     return False
 
 
+GO_VALUE_OPTIONS = {
+    "-o", "-ldflags", "-gcflags", "-asmflags", "-tags", "-mod", "-p", "-modfile", "-overlay",
+    "-pgo", "-buildmode", "-compiler", "-installsuffix", "-pkgdir", "-toolexec",
+}  # fmt: skip
+
+
 def _option_values(cmd: Command, *names: str) -> list[str]:
-    values, args = [], list(cmd.args)
-    for i, a in enumerate(args):
-        for n in names:
-            if a == n and i + 1 < len(args):
-                values.append(args[i + 1])
-            elif n.startswith("--") and a.startswith(n + "="):
-                values.append(a.split("=", 1)[1])
-            elif len(n) == 2 and a.startswith(n) and len(a) > 2 and not a.startswith("--"):
-                values.append(a[2:])
-    return values
+    """Values of the named options; go's single-dash long flags are not short clusters."""
+    if cmd.name == "go":
+        options, _ = scan_options(cmd.args, GO_VALUE_OPTIONS, clusters=False)
+    else:
+        options, _ = scan_options(cmd.args, PIP_VALUE_OPTIONS | set(names))
+    return [v for n, v in options if n in names and v is not None]
 
 
 def _is_build(cmd: Command) -> bool:

@@ -10,7 +10,7 @@ from typing import Iterator
 
 from slimmer.model.expand import expand
 from slimmer.model.nodes import Instruction, Stage
-from slimmer.model.shell import SHELLS, Command, parse_commands
+from slimmer.model.shell import SHELLS, Command, parse_commands, scan_options
 from slimmer.rules import data
 from slimmer.rules.facts_layers import env_pairs
 
@@ -65,30 +65,9 @@ def call(cmd: Command) -> Call | None:
     if tool not in ("npm", "yarn", "pnpm"):
         return None
     value_options = set(tooling()[tool]["value_options"])
-    args = list(cmd.args)
     out = Call(tool, None)
-    words: list[str] = []
-    i = 0
-    while i < len(args):
-        a = args[i]
-        if a == "--":
-            words.extend(args[i + 1:])
-            break
-        if a.startswith("-") and len(a) > 1:
-            if a.startswith("--") and "=" in a:
-                name, _, value = a.partition("=")
-                out.options.append((name, value))
-            elif a in value_options and i + 1 < len(args):
-                out.options.append((a, args[i + 1]))
-                i += 1
-            elif i + 1 < len(args) and args[i + 1].lower() in ("true", "false"):
-                out.options.append((a, args[i + 1]))
-                i += 1
-            else:
-                out.options.append((a, None))
-        else:
-            words.append(a)
-        i += 1
+    # npm/yarn/pnpm read `-abc` as one option and take `--flag false` as a value.
+    out.options, words = scan_options(cmd.args, value_options, clusters=False, boolean_values=True)
     if words:
         out.sub, out.positionals = words[0], words[1:]
     return out

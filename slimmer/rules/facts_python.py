@@ -13,54 +13,15 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatch
 
 from slimmer.model.nodes import Instruction
-from slimmer.model.shell import Command
+from slimmer.model.shell import Command, scan_options
 from slimmer.rules import Fix, data
 
 # --- generic option scanning ---------------------------------------------------------
 
 
 def scan(args: tuple[str, ...], value_options: set[str]) -> tuple[list[tuple[str, str | None]], list[str]]:
-    """Split arguments into (option, value) pairs and positional words.
-
-    `value_options` names the options that take a value (`-r`, `--index-url`); their value
-    may be the next argument, follow `=`, or be glued to a short option (`-rreq.txt`).
-    Short clusters (`-Ur x`) are opened up. A lone `--` ends the options.
-    """
-    options: list[tuple[str, str | None]] = []
-    words: list[str] = []
-    i = 0
-    while i < len(args):
-        a = args[i]
-        if a == "--":
-            words.extend(args[i + 1 :])
-            break
-        if a.startswith("--"):
-            name, eq, value = a.partition("=")
-            if eq:
-                options.append((name, value))
-            elif name in value_options and i + 1 < len(args):
-                options.append((name, args[i + 1]))
-                i += 1
-            else:
-                options.append((name, None))
-        elif a.startswith("-") and len(a) > 1:
-            for j, ch in enumerate(a[1:], 1):
-                opt = "-" + ch
-                if opt in value_options:
-                    rest = a[j + 1 :].removeprefix("=")
-                    if rest:
-                        options.append((opt, rest))
-                    elif i + 1 < len(args):
-                        options.append((opt, args[i + 1]))
-                        i += 1
-                    else:
-                        options.append((opt, None))
-                    break
-                options.append((opt, None))
-        else:
-            words.append(a)
-        i += 1
-    return options, words
+    """Options and positional words, short clusters opened (see model.shell.scan_options)."""
+    return scan_options(args, value_options)
 
 
 def option_values(options: list[tuple[str, str | None]], *names: str) -> list[str]:
