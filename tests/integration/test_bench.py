@@ -133,3 +133,21 @@ def test_ctrl_c_during_a_build_leaves_nothing_behind(tmp_path, docker_engine):
     time.sleep(2)
     after, containers = labelled(docker_engine)
     assert len(after) == len(before) and not containers
+
+
+def test_report_compares_two_local_images(tmp_path, docker_engine):
+    (tmp_path / "small").write_text("FROM debian:bookworm-slim\nRUN echo small > /x\n")
+    (tmp_path / "big").write_text("FROM debian:bookworm-slim\nRUN head -c 20000000 /dev/zero > /big.bin\n")
+    run_id = eng.new_run_id()
+    try:
+        for name in ("small", "big"):
+            eng.build(str(tmp_path), str(tmp_path / name), f"slimmer-test/{name}:{run_id}", {eng.LABEL: run_id})
+        result = slimmer("report", "--image", f"slimmer-test/small:{run_id}", "--image", f"slimmer-test/big:{run_id}", "--max-growth", "5")
+        assert result.returncode == 1, result.stderr
+        assert "| image size |" in result.stdout and "❌" in result.stdout
+        reverse = slimmer("report", "--image", f"slimmer-test/big:{run_id}", "--image", f"slimmer-test/small:{run_id}", "--max-growth", "5")
+        assert reverse.returncode == 0 and "✅" in reverse.stdout
+        missing = slimmer("report", "--image", "slimmer-test/nope:none", "--image", f"slimmer-test/big:{run_id}")
+        assert missing.returncode == 2 and "no local image" in missing.stderr
+    finally:
+        eng.cleanup(docker_engine, run_id)

@@ -150,3 +150,19 @@ def test_rewrite_defaults_to_dockerfile_in_cwd(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert run("rewrite", "-o", "Dockerfile.opt").exit_code == 0
     assert (tmp_path / "Dockerfile.opt").exists()
+
+
+def test_cache_mounts_and_exec_form_are_opt_in(tmp_path):
+    (tmp_path / "requirements.txt").write_text("flask\n")
+    (tmp_path / "Dockerfile").write_text(
+        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD gunicorn -b 0.0.0.0:8000 app:app\n"
+    )
+    plain = rewrite(parse_file(tmp_path / "Dockerfile")).text
+    assert "--mount=type=cache" not in plain and "CMD gunicorn -b 0.0.0.0:8000 app:app" in plain
+    opted = rewrite(parse_file(tmp_path / "Dockerfile"), Options(cache_mounts=True, exec_form=True)).text
+    assert "RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt" in opted
+    assert 'CMD ["gunicorn", "-b", "0.0.0.0:8000", "app:app"]' in opted
+    # A command that needs the shell stays in shell form.
+    (tmp_path / "Dockerfile").write_text("FROM python:3.11-slim\nCMD gunicorn -b 0.0.0.0:$PORT app:app\n")
+    kept = rewrite(parse_file(tmp_path / "Dockerfile"), Options(exec_form=True)).text
+    assert "CMD gunicorn -b 0.0.0.0:$PORT app:app" in kept
