@@ -46,6 +46,7 @@ class Step:
     tools: set[str] = field(default_factory=set)  # dependency tools used (pip, npm, ...)
     requirement_files: list[str] = field(default_factory=list)  # pip -r FILE
     needs_source: bool = False  # installs the project itself (pip install ., poetry install)
+    poetry_root: bool = False  # `poetry install` that also installs the project (no --no-root)
     outputs: list[str] = field(default_factory=list)  # go build -o PATH
     why: str = ""  # for UNKNOWN: why slimmer left it alone
 
@@ -182,8 +183,11 @@ def classify_run(ins: Instruction, cmds: tuple[Command, ...]) -> Step:
                 step.requirement_files.extend(
                     v for v in _option_values(c, "-f", "--find-links") if not re.match(r"^[a-z]+://", v)
                 )
-            if _pip_project_install(c) or (c.name == "poetry" and not c.has_option("--no-root")):
+            if _pip_project_install(c):
                 step.needs_source = True
+            elif c.name == "poetry" and c.subcommand == "install" and not c.has_option("--no-root", "--only-root"):
+                step.needs_source = True
+                step.poetry_root = True
         elif _is_build(c):
             kinds.add(Kind.BUILD)
             step.outputs.extend(_option_values(c, "-o"))

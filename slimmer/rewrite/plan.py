@@ -269,8 +269,13 @@ class Splitter:
         out = self.builder_header()
         installs = self.install_steps()
         last_install = max((self.steps.index(s) for s in installs), default=-1)
-        needs_source = any(s.needs_source for s in installs) or not self.whole_copy_lands_in_workdir(installs)
-        self.python_source_in_builder = needs_source
+        # poetry installs the project with its dependencies; split in two (dependencies from
+        # the manifests, then the project after the source) so a source edit keeps the
+        # dependency layer.
+        split_root = self.poetry_can_split(installs)
+        needs_source = any(s.needs_source and not (split_root and s.poetry_root) for s in installs)
+        needs_source = needs_source or not self.whole_copy_lands_in_workdir(installs)
+        self.python_source_in_builder = needs_source or split_root
         venv_done = False
         manifests_done = False
         for i, step in enumerate(self.steps[: last_install + 1]):
@@ -292,12 +297,36 @@ class Splitter:
                     files = self.python_manifests(installs)
                     out += self.manifest_copies(files)
                     manifests_done = True
-                out += self.production_only(step)
+                out += self.production_only(step, no_root=split_root and step.poetry_root)
+        if split_root and not needs_source:
+            for step in self.steps[: last_install + 1]:
+                if step.kind == Kind.COPY_CONTEXT and self.copy_is_whole_context(step):
+                    out += self.keep(step.ins, with_trivia=False)
+            out.append(self.new("RUN poetry install --only-root --no-interaction --no-ansi"))
+            self.change("order", "poetry installs the dependencies from pyproject.toml and poetry.lock first, the project after the source")
         return out
 
-    def production_only(self, step: Step) -> list[Piece]:
-        """poetry/pipenv installs without their dev groups; the test stage installs them."""
+    def poetry_can_split(self, installs: list[Step]) -> bool:
+        """`poetry install --no-root` then `--only-root` (Poetry 1.4+), when the lock file is
+        in the context and the Dockerfile installs a Poetry that has --only-root."""
+        if "order" in self.opts.skip or not any(s.poetry_root for s in installs):
+            return False
+        if not (self.context_has("pyproject.toml") and self.context_has("poetry.lock")):
+            return False
+        for step in installs:
+            for cmd in step.commands:
+                if cmd.is_("pip", "install"):
+                    for word in cmd.words[1:]:
+                        m = re.fullmatch(r"poetry(?:==(\d+)\.(\d+)[\w.]*)?", word.lower())
+                        if m and m.group(1) is not None and (int(m.group(1)), int(m.group(2))) < (1, 4):
+                            return False
+        return True
+    def production_only(self, step: Step, no_root: bool = False) -> list[Piece]:
+        """poetry/pipenv installs without their dev groups; the test stage installs them.
+        With no_root, poetry installs the dependencies only (the project comes later)."""
         pieces = self.keep_with_mounts(step, "/root/.cache/pip")
+        if no_root:
+            pieces[-1] = Piece(re.sub(r"(poetry\s+install)\b", r"\1 --no-root", pieces[-1].text, count=1))
         if "prod-deps" in self.opts.skip or not any(k.kind == Kind.TEST for k in self.steps):
             return pieces
         raw = pieces[-1].text

@@ -166,3 +166,28 @@ def test_cache_mounts_and_exec_form_are_opt_in(tmp_path):
     (tmp_path / "Dockerfile").write_text("FROM python:3.11-slim\nCMD gunicorn -b 0.0.0.0:$PORT app:app\n")
     kept = rewrite(parse_file(tmp_path / "Dockerfile"), Options(exec_form=True)).text
     assert "CMD gunicorn -b 0.0.0.0:$PORT app:app" in kept
+
+
+def test_poetry_installs_dependencies_before_the_source(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.poetry]\nname = 'x'\n")
+    (tmp_path / "poetry.lock").write_text("")
+    (tmp_path / "Dockerfile").write_text(
+        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install poetry==1.8.3\n"
+        "RUN poetry config virtualenvs.create false && poetry install\nENTRYPOINT [\"x\"]\n"
+    )
+    builder = parse_text(rewrite(parse_file(tmp_path / "Dockerfile")).text).stages[0]
+    lines = [i.logical for i in builder.instructions if i.keyword in ("COPY", "RUN")]
+    assert lines == [
+        "RUN python -m venv /opt/venv",
+        "COPY pyproject.toml poetry.lock ./",
+        "RUN pip install poetry==1.8.3",
+        "RUN poetry config virtualenvs.create false && poetry install --no-root",
+        "COPY . .",
+        "RUN poetry install --only-root --no-interaction --no-ansi",
+    ]
+    # A Poetry without --only-root keeps the source copy first.
+    (tmp_path / "Dockerfile").write_text(
+        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install poetry==1.2.2\nRUN poetry install\nENTRYPOINT [\"x\"]\n"
+    )
+    builder = parse_text(rewrite(parse_file(tmp_path / "Dockerfile")).text).stages[0]
+    assert [i.logical for i in builder.instructions if i.keyword == "COPY"] == ["COPY . ."]
