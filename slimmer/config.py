@@ -12,7 +12,6 @@ The nearest file wins, searched from the analysed file's folder upwards (as ruff
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 
 from slimmer.errors import SlimmerError
@@ -31,6 +30,8 @@ class Config:
 
 
 def _table(path: str) -> dict | None:
+    import tomllib  # only when a config file exists
+
     try:
         with open(path, "rb") as fh:
             doc = tomllib.load(fh)

@@ -10,36 +10,20 @@ import, which builds them as before.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import importlib.util
 import os
-import pickle
 import sys
-import tempfile
 
-
-def cache_dir() -> str:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "slimmer")
+from slimmer import cache
+from slimmer.cache import files_fingerprint, fingerprint
 
 
 def _key(grammar, folder: str) -> str:
     """The grammar itself, plus the installed parser's files (size and mtime), plus Python."""
     text = "\n".join(str(p) for p in grammar.Productions) + repr(sorted(grammar.Precedence.items()))
-    for name in ("parser.py", "yacc.py"):
-        st = os.stat(os.path.join(folder, name))
-        text += f"\n{name}:{st.st_size}:{st.st_mtime_ns}"
-    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-    return f"py{sys.version_info[0]}{sys.version_info[1]}-{digest}"
-
-
-def _save(path: str, tables: tuple) -> None:
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".bashlex-")
-    with os.fdopen(fd, "wb") as fh:
-        pickle.dump(tables, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+    files = files_fingerprint([os.path.join(folder, "parser.py"), os.path.join(folder, "yacc.py")])
+    return f"py{sys.version_info[0]}{sys.version_info[1]}-{fingerprint(text)}-{files}"
 
 
 def _import_with_cached_tables():
@@ -56,17 +40,13 @@ def _import_with_cached_tables():
 
     class CachedLRTable(original):  # type: ignore[misc, valid-type]
         def __init__(self, grammar, log=None):
-            path = os.path.join(cache_dir(), f"bashlex-tables-{_key(grammar, folder)}.pickle")
-            try:
-                with open(path, "rb") as fh:
-                    action, goto = pickle.load(fh)
-            except Exception:  # no cache yet, or an unreadable one: build and store
+            name = f"bashlex-tables-{_key(grammar, folder)}.pickle"
+            cached = cache.load(name)
+            if not (isinstance(cached, tuple) and len(cached) == 2):  # none yet, or unreadable
                 super().__init__(grammar, log)
-                try:
-                    _save(path, (self.lr_action, self.lr_goto))
-                except OSError:
-                    pass
+                cache.store(name, (self.lr_action, self.lr_goto), replaces="bashlex-tables-")
                 return
+            action, goto = cached
             # What LRTable.__init__ sets, with the tables read instead of computed.
             self.grammar = grammar
             self.log = log or yacc.NullLogger()

@@ -6,12 +6,12 @@ rules/ folder (installed as the package `slimmer.catalog`).
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 if TYPE_CHECKING:
@@ -141,11 +141,38 @@ def rule(rule_id: str):
     return register
 
 
+@lru_cache(maxsize=1)
+def catalog_dir() -> str:
+    """The rules/ folder, installed as the package slimmer.catalog (a plain path: the
+    catalog ships as files, and importlib.resources costs ~10 ms at start-up)."""
+    import slimmer.catalog
+
+    return os.path.dirname(os.path.abspath(slimmer.catalog.__file__))
+
+
 @lru_cache(maxsize=None)
 def data(name: str) -> dict:
     """Knowledge the rules share, from rules/data/NAME.toml."""
-    with resources.files("slimmer.catalog").joinpath("data", f"{name}.toml").open("rb") as fh:
+    with open(os.path.join(catalog_dir(), "data", f"{name}.toml"), "rb") as fh:
         return tomllib.load(fh)
+
+
+def _catalog_docs() -> list[dict]:
+    """Every rules/SLMnnn.toml, parsed; kept in slimmer's cache, as parsing their docs
+    costs more than the checks on one Dockerfile."""
+    from slimmer import cache
+
+    folder = catalog_dir()
+    paths = [os.path.join(folder, n) for n in sorted(os.listdir(folder)) if n.startswith("SLM") and n.endswith(".toml")]
+    name = f"catalog-{cache.files_fingerprint(paths)}.pickle"
+    docs = cache.load(name)
+    if not isinstance(docs, list):
+        docs = []
+        for path in paths:
+            with open(path, "rb") as fh:
+                docs.append(tomllib.load(fh))
+        cache.store(name, docs, replaces="catalog-")
+    return docs
 
 
 @lru_cache(maxsize=1)
@@ -154,13 +181,8 @@ def all_rules() -> dict[str, Rule]:
 
     for mod in pkgutil.iter_modules(checks.__path__):
         importlib.import_module(f"slimmer.rules.checks.{mod.name}")
-    catalog = resources.files("slimmer.catalog")
     rules: dict[str, Rule] = {}
-    for entry in sorted(catalog.iterdir(), key=lambda p: p.name):
-        if not (entry.name.startswith("SLM") and entry.name.endswith(".toml")):
-            continue
-        with entry.open("rb") as fh:
-            doc = tomllib.load(fh)
+    for doc in _catalog_docs():
         rid = doc["id"]
         rules[rid] = Rule(
             id=rid,
