@@ -512,12 +512,8 @@ class Splitter:
         ]
 
     def app_dir(self) -> str:
-        workdir = "/"
-        for ins in self.stage.instructions:
-            if ins.keyword == "WORKDIR":
-                value = ins.expand(ins.args.strip())
-                workdir = value if value.startswith("/") else os.path.join(workdir, value)
-        return workdir
+        """The WORKDIR at the end of the stage."""
+        return self.workdir_at(len(self.stage.instructions))
 
     def runtime_node(self, base: str) -> list[Piece]:
         out = [self.new(""), self.new("# slimmer: runtime stage: the slim base, production node_modules and the build output")]
@@ -554,11 +550,8 @@ class Splitter:
 
     def go_binaries(self) -> list[str]:
         binaries = []
-        workdir = "/"
-        for step in self.steps:
-            if step.ins.keyword == "WORKDIR":
-                value = step.ins.expand(step.ins.args.strip())
-                workdir = value if value.startswith("/") else os.path.join(workdir, value)
+        for index, step in enumerate(self.steps):
+            workdir = self.workdir_at(index)
             for out in step.outputs:
                 binaries.append(out if out.startswith("/") else os.path.normpath(os.path.join(workdir, out)))
         return binaries
