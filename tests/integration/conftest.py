@@ -14,10 +14,8 @@ runs at the same time on the same engine).
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import uuid
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -74,26 +72,12 @@ def remove_test_images(client) -> None:
             pass
 
 
-@lru_cache(maxsize=None)
 def build_command() -> tuple[str, ...]:
-    """The BuildKit build command of this machine, without arguments.
+    """The BuildKit build command slimmer itself uses on this machine (one detection for
+    the product and the tests)."""
+    from slimmer.build.engine import build_command as detect
 
-    /usr/bin/docker (on these machines the 20.10 client of Debian's docker.io, BuildKit built
-    in; /usr/local/bin/docker is a 28.x client without buildx), else `docker buildx build`
-    where the buildx plugin answers, else plain `docker build` with DOCKER_BUILDKIT=1.
-    """
-    if os.path.exists("/usr/bin/docker"):
-        return ("/usr/bin/docker", "build")
-    docker_cli = shutil.which("docker") or "docker"
-    try:
-        buildx = subprocess.run(
-            [docker_cli, "buildx", "version"], capture_output=True, timeout=30
-        ).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        buildx = False
-    if buildx:
-        return (docker_cli, "buildx", "build", "--load")
-    return (docker_cli, "build")
+    return detect()
 
 
 class BuildFailed(AssertionError):
