@@ -15,7 +15,7 @@ from slimmer.errors import SlimmerError
 from slimmer.model.graph import build_graph
 from slimmer.model.nodes import Dockerfile
 from slimmer.parse import parse_text
-from slimmer.rewrite.plan import Change, Options, Piece, Refuse, Splitter, exec_form
+from slimmer.rewrite.plan import PASSES, TRANSFORMS, Change, Options, Piece, Refuse, Splitter, exec_form
 from slimmer.rules.context import Context
 from slimmer.rules.engine import Settings, analyze, apply_fixes
 
@@ -80,7 +80,7 @@ def _exec_forms(text: str, path: str, changes: list[Change]) -> str:
     return df.bom + "".join(replaced.get(id(n), n.raw) for n in df.nodes)
 
 
-def rewrite(df: Dockerfile, opts: Options | None = None) -> RewriteResult:
+def rewrite(df: Dockerfile, opts: Options | None = None, _self_check: bool = True) -> RewriteResult:
     opts = opts or Options()
     original = df.render()
     graph = build_graph(df, opts.target)
@@ -106,12 +106,18 @@ def rewrite(df: Dockerfile, opts: Options | None = None) -> RewriteResult:
     text = _hygiene(text, df.path, opts, changes)
     if opts.exec_form:
         text = _exec_forms(text, df.path, changes)
-    # The output must parse and resolve before anyone sees it.
+    # The output must parse and resolve before anyone sees it, and rewriting it again must
+    # change nothing (as black checks its own output).
     try:
-        build_graph(parse_text(text, df.path), None)
+        again = parse_text(text, df.path)
+        build_graph(again, None)
     except SlimmerError as exc:  # a bug in a transformation: keep the user's file
         raise SlimmerError(f"internal error: the rewrite did not parse ({exc}); the file was left alone", df.path) from None
+    if _self_check and text != original:
+        second = rewrite(again, opts, _self_check=False).text
+        if second != text:
+            raise SlimmerError("internal error: rewriting the output again changes it (not idempotent); the file was left alone", df.path)
     return RewriteResult(original, text, changes, notes, split)
 
 
-__all__ = ["rewrite", "Options", "RewriteResult"]
+__all__ = ["rewrite", "Options", "RewriteResult", "PASSES", "TRANSFORMS"]
