@@ -1,4 +1,4 @@
 import json
 import itsdangerous
 model = json.load(open("model.json"))
-print("model", sum(model["weights"]), itsdangerous.__name__)
+print("model", round(sum(model["weights"]), 2), itsdangerous.__name__)
