@@ -98,7 +98,7 @@ def _is_dev_install(cmd: Command) -> bool:
 
 def _is_test(cmd: Command) -> bool:
     name, sub = cmd.name, cmd.subcommand
-    if name in TEST_TOOLS:
+    if name in TEST_TOOLS or (name == "npx" and cmd.words and cmd.words[0] in TEST_TOOLS):
         return True
     if name in ("npm", "yarn", "pnpm") and (sub in ("test", "t") or (sub == "run" and len(cmd.words) > 1 and re.match(r"(test|lint)", cmd.words[1]))):
         return True
@@ -132,7 +132,7 @@ def _is_build(cmd: Command) -> bool:
         return True
     if name in ("npm", "yarn", "pnpm") and (sub == "build" or (sub == "run" and len(cmd.words) > 1 and cmd.words[1].startswith("build"))):
         return True
-    if name in ("tsc", "webpack", "vite", "next", "esbuild"):
+    if name in ("tsc", "webpack", "vite", "next", "esbuild", "npx"):
         return True
     return False
 
@@ -215,7 +215,7 @@ def _is_app_run(cmd: Command) -> bool:
 
 def classify_run(ins: Instruction, cmds: tuple[Command, ...]) -> Step:
     step = Step(ins, Kind.UNKNOWN, cmds)
-    if ins.exec_form is not None:
+    if ins.exec_form is not None and not cmds:
         step.why = "exec-form RUN: not read"
         return step
     if ins.heredocs:
@@ -231,8 +231,14 @@ def classify_run(ins: Instruction, cmds: tuple[Command, ...]) -> Step:
             step.packages.extend(packages)
         elif _is_os_housekeeping(c):
             continue
+        elif c.is_("pip", "install") and c.has_option("--user"):
+            step.why = "`pip install --user` writes to the user's home, which no virtualenv copy reaches"
+            kinds.add(Kind.UNKNOWN)
         elif _is_dev_install(c) or _is_test(c):
             kinds.add(Kind.TEST)
+        elif c.is_("pip", "uninstall"):
+            kinds.add(Kind.DEPENDENCIES)
+            step.tools.add("pip")
         elif _venv_path(ins, c) is not None:
             kinds.add(Kind.DEPENDENCIES)
             step.venv_path = _venv_path(ins, c)

@@ -86,7 +86,19 @@ class StageFacts:
     steps: list[Step] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.steps = [classify(i, self.ctx.commands(i)) for i in self.stage.instructions]
+        self.steps = [classify(i, self.commands(i)) for i in self.stage.instructions]
+
+    def commands(self, ins: Instruction):
+        """The RUN's commands; an exec-form RUN ["npm", "install"] is one command as written
+        (the rules leave exec form alone, the rewrite needs to know what it does)."""
+        cmds = self.ctx.commands(ins)
+        if not cmds and ins.keyword == "RUN" and ins.exec_form:
+            import shlex
+
+            from slimmer.model.shell import parse_commands
+
+            cmds = parse_commands(" ".join(shlex.quote(a) for a in ins.exec_form))
+        return cmds
 
     # --- the base image ----------------------------------------------------------------
     @cached_property
@@ -193,6 +205,13 @@ class StageFacts:
         if declared and declared.startswith("/") and "$" not in declared:
             return Venv(declared, None)
         return Venv(VENV_DEFAULT, None)
+
+    @property
+    def clean_interpreter(self) -> bool:
+        """The base's Python has nothing installed but pip (the official python images):
+        an isolated venv loses nothing. Elsewhere (an OS Python with python3-* packages, an
+        image slimmer does not know) the venv must see the system's site-packages."""
+        return self.base.python == "/usr/local/bin/python" and not self.base.site_packages
 
     @property
     def base_site_packages(self) -> tuple[str, ...]:

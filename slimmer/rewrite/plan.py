@@ -24,6 +24,7 @@ from slimmer.rewrite.classify import Kind, Step, pip_runtime_libraries, runtime_
 from slimmer.rewrite.facts import StageFacts, instruction_words, is_root, ships
 from slimmer.rules import data
 from slimmer.rules.context import Context
+from slimmer.rules.facts_layers import dependency_install
 
 # The rewrite's passes: each can be switched off alone with --skip NAME.
 PASSES = {
@@ -202,6 +203,15 @@ class Splitter:
                     raise Refuse(f"line {ins.line}: the container runs a dev script, which needs devDependencies")
         if self.facts.app_dir is None:
             raise Refuse("the WORKDIR uses a variable slimmer cannot resolve: it cannot tell where the app's files are")
+        # A step that stays in the runtime must not be what a step moved to the builder needs.
+        moved = [i for i, s in enumerate(self.steps) if s.kind in (Kind.DEPENDENCIES, Kind.BUILD) and not s.global_cli]
+        last_moved = max(moved, default=-1)
+        for i, step in enumerate(self.steps[:last_moved]):
+            if step.kind == Kind.UNKNOWN:
+                raise Refuse(
+                    f"line {step.ins.line} ({step.why}) comes before line {self.steps[last_moved].ins.line}, "
+                    "which moves to the builder: slimmer cannot tell whether that step needs it"
+                )
 
     def check_dropped_tools_unused(self) -> None:
         """A build-only package that leaves the image must not be what the container runs."""
@@ -418,6 +428,9 @@ class Splitter:
         if facts.base_site_packages:
             flags = " --system-site-packages"
             self.change("split", f"the virtualenv sees what {self.stage.base} ships ({', '.join(facts.base_site_packages)})", step.ins.line)
+        elif not facts.clean_interpreter:
+            flags = " --system-site-packages"
+            self.change("split", f"the virtualenv sees the packages of {self.stage.base}'s own Python, as the original installs did", step.ins.line)
         venv = facts.venv.path
         out.append(self.new(f"RUN {python} -m venv{flags} {venv}"))
         out.append(self.new(f'ENV VIRTUAL_ENV={venv} PATH="{venv}/bin:$PATH"'))
@@ -462,7 +475,7 @@ class Splitter:
                 if not venv_done and not step.venv_path:
                     out += self.venv_creation(step)
                     venv_done = True
-                if not manifests_done and not needs_source:
+                if not manifests_done and not needs_source and self.reads_manifests(step):
                     files = self.python_manifests(installs)
                     out += self.manifest_copies(files)
                     manifests_done = True
@@ -474,6 +487,12 @@ class Splitter:
             out.append(self.new("RUN poetry install --only-root --no-interaction --no-ansi"))
             self.change("order", "poetry installs the dependencies from pyproject.toml and poetry.lock first, the project after the source")
         return out
+
+    def reads_manifests(self, step: Step) -> bool:
+        """An install from the project's manifests (not `pip install --upgrade pip`)."""
+        return bool(step.requirement_files or step.needs_source or {"poetry", "pipenv", "uv", "pdm"} & step.tools) or any(
+            dependency_install(c) is not None for c in step.commands
+        )
 
     def poetry_can_split(self, installs: list[Step]) -> bool:
         """`poetry install --no-root` then `--only-root` (Poetry 1.4+), when the lock file is
@@ -715,8 +734,14 @@ class Splitter:
                     out += self.keep(step.ins)
             elif step.kind == Kind.DEPENDENCIES:
                 if not manifests_done and pending_copies and not step.global_cli:
-                    files = [f for f in ("package.json",) + NODE_LOCKFILES if self.context_has(f)] or ["package*.json"]
-                    out += self.manifest_copies(files)
+                    files = [f for f in ("package.json",) + NODE_LOCKFILES if self.context_has(f)]
+                    if "package.json" not in files:
+                        # No manifest in the context (`npm init` makes one): copy as written.
+                        for c in pending_copies:
+                            out += self.keep(c.ins)
+                        pending_copies = []
+                    else:
+                        out += self.manifest_copies(files)
                     manifests_done = True
                 out += self.keep_with_mounts(step, "/root/.npm")
                 if not step.global_cli:
@@ -749,12 +774,40 @@ class Splitter:
         dev = manifest.get("devDependencies") if manifest else None
         if not isinstance(dev, dict) or not dev:
             return False
+        script = self.start_script_dev_tool(manifest, set(dev))
+        if script:
+            self.notes.append(Change("prod-deps", None, f"devDependencies kept: the container's command runs `{script[0]}` from {script[1]}, a devDependency"))
+            return False
         used = self.dev_dependencies_required(set(dev))
         if used:
             file, name = used
             self.notes.append(Change("prod-deps", None, f"devDependencies kept: {file} requires `{name}`, a devDependency, at run time"))
             return False
         return True
+
+    def start_script_dev_tool(self, manifest: dict, dev: set[str]) -> tuple[str, str] | None:
+        """(program, package) when CMD/ENTRYPOINT runs a package.json script, or a program,
+        that a devDependency provides (`npm start` -> `nodemon server.js`)."""
+        scripts = manifest.get("scripts") if isinstance(manifest.get("scripts"), dict) else {}
+        bins = data("node_tooling").get("bin_packages", {})
+        for ins in self.stage.instructions:
+            if ins.keyword not in ("CMD", "ENTRYPOINT"):
+                continue
+            words = instruction_words(ins)
+            programs = [words[0].rsplit("/", 1)[-1]] if words else []
+            if words[:1] and words[0] in ("npm", "yarn", "pnpm"):
+                rest = [w for w in words[1:] if not w.startswith("-")]
+                name = rest[1] if rest[:1] == ["run"] and len(rest) > 1 else (rest[0] if rest else "start")
+                body = scripts.get(name)
+                programs = [w for w in re.split(r"\s*(?:&&|\|\||;)\s*", str(body or "")) if w]
+                programs = [p.split()[0] for p in programs if p.split()]
+            if words[:1] == ["npx"] and len(words) > 1:
+                programs = [words[1]]
+            for program in programs:
+                package = bins.get(program, program)
+                if package in dev:
+                    return program, package
+        return None
 
     def dev_dependencies_required(self, dev: set[str]) -> tuple[str, str] | None:
         pattern = re.compile(r"""(?:require\s*\(\s*|import\s*\(\s*|\bfrom\s+|^\s*import\s+)['"]([^'"./][^'"]*)['"]""", re.M)
@@ -825,6 +878,11 @@ class Splitter:
     def builder_go(self) -> list[Piece]:
         out = self.builder_header()
         builds = [s for s in self.steps if s.kind == Kind.BUILD]
+        for step in builds:
+            if not step.outputs and any(c.name == "go" and c.subcommand == "build" and not c.words[1:] or c.words[1:] == (".",) for c in step.commands):
+                module = self.go_module()
+                if module:
+                    step.outputs.append(module.rsplit("/", 1)[-1])  # go build names it after the module
         if not builds or not any(s.outputs for s in builds):
             raise Refuse("no `go build -o PATH`: slimmer cannot tell which binary to ship")
         last_build = self.steps.index(builds[-1])
@@ -838,6 +896,14 @@ class Splitter:
                 out += self.keep(step.ins)
         self.dropped.append("the Go toolchain")
         return out
+
+    def go_module(self) -> str | None:
+        try:
+            with open(self.facts.context_path("go.mod"), encoding="utf-8") as fh:
+                m = re.search(r"^module\s+(\S+)", fh.read(), re.M)
+        except OSError:
+            return None
+        return m.group(1).strip('"') if m else None
 
     def go_binaries(self) -> list[str]:
         binaries = []

@@ -179,8 +179,8 @@ def test_poetry_installs_dependencies_before_the_source(tmp_path):
     lines = [i.logical for i in builder.instructions if i.keyword in ("COPY", "RUN")]
     assert lines == [
         "RUN python -m venv /opt/venv",
-        "COPY pyproject.toml poetry.lock ./",
         "RUN pip install poetry==1.8.3",
+        "COPY pyproject.toml poetry.lock ./",
         "RUN poetry config virtualenvs.create false && poetry install --no-root",
         "COPY . .",
         "RUN poetry install --only-root --no-interaction --no-ansi",

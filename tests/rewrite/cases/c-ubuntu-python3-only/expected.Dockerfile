@@ -3,7 +3,7 @@ FROM ubuntu:22.04 AS builder
 RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-pip python3-venv gcc
 WORKDIR /app
 COPY requirements.txt .
-RUN python3 -m venv /opt/venv
+RUN python3 -m venv --system-site-packages /opt/venv
 ENV VIRTUAL_ENV=/opt/venv PATH="/opt/venv/bin:$PATH"
 RUN python3 -m pip install -r requirements.txt
 
