@@ -96,8 +96,16 @@ def _is_dev_install(cmd: Command) -> bool:
     return False
 
 
+RUNNERS = {"uv", "poetry", "pipenv", "pdm", "hatch"}
+
+
 def _is_test(cmd: Command) -> bool:
     name, sub = cmd.name, cmd.subcommand
+    if name in RUNNERS and sub == "run":
+        # `uv run pytest`, `poetry run pytest -q`: the command after `run` is what runs.
+        rest = cmd.args[cmd.args.index("run") + 1 :]
+        words = [w for w in rest if not w.startswith("-")]
+        return bool(words) and (words[0] in TEST_TOOLS or _is_test(Command(tuple(words))))
     if name in TEST_TOOLS or (name == "npx" and cmd.words and cmd.words[0] in TEST_TOOLS):
         return True
     if name in ("npm", "yarn", "pnpm") and (sub in ("test", "t") or (sub == "run" and len(cmd.words) > 1 and re.match(r"(test|lint)", cmd.words[1]))):
@@ -261,6 +269,9 @@ def classify_run(ins: Instruction, cmds: tuple[Command, ...]) -> Step:
                 step.needs_source = True
             elif c.name == "poetry" and c.subcommand == "install" and not c.has_option("--no-root", "--only-root"):
                 step.needs_source = True
+                step.poetry_root = True
+            elif c.name == "uv" and c.subcommand == "sync" and not c.has_option("--no-install-project"):
+                step.needs_source = True  # uv sync installs the project too
                 step.poetry_root = True
         elif _is_build(c):
             kinds.add(Kind.BUILD)

@@ -433,6 +433,11 @@ class Splitter:
             self.change("split", f"the virtualenv sees the packages of {self.stage.base}'s own Python, as the original installs did", step.ins.line)
         venv = facts.venv.path
         out.append(self.new(f"RUN {python} -m venv{flags} {venv}"))
+        if self.uv_syncs(self.install_steps()):
+            # uv sync installs into the project's .venv unless told otherwise (uv's docs).
+            out.append(self.new(f'ENV VIRTUAL_ENV={venv} UV_PROJECT_ENVIRONMENT={venv} UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy PATH="{venv}/bin:$PATH"'))
+            self.change("split", f"uv sync installs into {venv} (UV_PROJECT_ENVIRONMENT), compiled to bytecode, copied not linked", step.ins.line)
+            return out
         out.append(self.new(f'ENV VIRTUAL_ENV={venv} PATH="{venv}/bin:$PATH"'))
         self.change("split", f"dependencies go into a virtualenv at {venv}, copied whole into the runtime", step.ins.line)
         return out
@@ -449,11 +454,17 @@ class Splitter:
         installs = self.install_steps()
         if not installs:
             raise Refuse("no dependency install found: nothing to build in a builder stage")
+        for step in installs:
+            for cmd in step.commands:
+                if cmd.name == "uv" and cmd.subcommand == "pip" and cmd.has_option("--system"):
+                    raise Refuse(f"line {step.ins.line} installs into the system Python (`uv pip install --system`), which no virtualenv copy reaches")
+                if cmd.is_("pip", "install") and cmd.has_option("--target", "-t", "--prefix", "--root"):
+                    raise Refuse(f"line {step.ins.line} installs to a folder of its own (--target/--prefix), which the virtualenv copy does not reach")
         last_install = max(self.steps.index(s) for s in installs)
         # poetry installs the project with its dependencies; split in two (dependencies from
         # the manifests, then the project after the source) so a source edit keeps the
         # dependency layer.
-        split_root = self.poetry_can_split(installs)
+        split_root = self.poetry_can_split(installs) or self.uv_can_split(installs)
         needs_source = any(s.needs_source and not (split_root and s.poetry_root) for s in installs)
         needs_source = needs_source or self.skipped("order") or not self.whole_copy_lands_in_workdir(installs)
         self.python_source_in_builder = needs_source or split_root
@@ -479,14 +490,35 @@ class Splitter:
                     files = self.python_manifests(installs)
                     out += self.manifest_copies(files)
                     manifests_done = True
-                out += self.production_only(step, no_root=split_root and step.poetry_root)
+                pieces = self.production_only(step, no_root=split_root and step.poetry_root)
+                if "uv" in step.tools and step.poetry_root:
+                    self.uv_dependencies_line = pieces[-1].text
+                out += pieces
         if split_root and not needs_source:
             for step in self.steps[: last_install + 1]:
                 if step.kind == Kind.COPY_CONTEXT and self.copy_is_whole_context(step):
                     out += self.keep(step.ins, with_trivia=False)
-            out.append(self.new("RUN poetry install --only-root --no-interaction --no-ansi"))
-            self.change("order", "poetry installs the dependencies from pyproject.toml and poetry.lock first, the project after the source")
+            if self.uv_can_split(installs):
+                # The same sync (with the same groups), the project included this time.
+                out.append(Piece(self.uv_dependencies_line.replace(" --no-install-project", "", 1)))
+                self.change("order", "uv installs the dependencies from pyproject.toml and uv.lock first (--no-install-project), the project after the source")
+            else:
+                out.append(self.new("RUN poetry install --only-root --no-interaction --no-ansi"))
+                self.change("order", "poetry installs the dependencies from pyproject.toml and poetry.lock first, the project after the source")
         return out
+
+    def uv_syncs(self, installs: list[Step]) -> list[Step]:
+        return [s for s in installs if any(c.name == "uv" and c.subcommand == "sync" for c in s.commands)]
+
+    def uv_can_split(self, installs: list[Step]) -> bool:
+        """`uv sync --no-install-project` from pyproject.toml and uv.lock, then `uv sync`
+        after the source (as uv's Docker guide does)."""
+        syncs = self.uv_syncs(installs)
+        if self.skipped("order") or len(syncs) != 1 or not (self.context_has("pyproject.toml") and self.context_has("uv.lock")):
+            return False
+        return syncs[0].poetry_root
+
+    uv_dependencies_line = ""
 
     def reads_manifests(self, step: Step) -> bool:
         """An install from the project's manifests (not `pip install --upgrade pip`)."""
@@ -514,7 +546,9 @@ class Splitter:
         """poetry/pipenv installs without their dev groups; the test stage installs them.
         With no_root, poetry installs the dependencies only (the project comes later)."""
         pieces = self.keep_with_mounts(step, "/root/.cache/pip")
-        if no_root:
+        if no_root and "uv" in step.tools:
+            pieces[-1] = Piece(re.sub(r"(uv\s+sync)\b", r"\1 --no-install-project", pieces[-1].text, count=1))
+        elif no_root:
             pieces[-1] = Piece(re.sub(r"(poetry\s+install)\b", r"\1 --no-root", pieces[-1].text, count=1))
         if self.skipped("prod-deps") or not any(k.kind == Kind.TEST for k in self.steps):
             return pieces
@@ -522,6 +556,8 @@ class Splitter:
         new = raw
         if "poetry" in step.tools and not re.search(r"--(only|without|no-dev)\b", raw):
             new = re.sub(r"(poetry\s+install)\b", r"\1 --only main", raw, count=1)
+        elif "uv" in step.tools and re.search(r"uv\s+sync\b", raw) and not re.search(r"--(no-dev|dev|only-dev|all-groups|group)\b", raw):
+            new = re.sub(r"(uv\s+sync)\b", r"\1 --no-dev", raw, count=1)
         elif "pipenv" in step.tools:
             new = re.sub(r"\s--dev\b", "", raw, count=1)
         if new != raw:
