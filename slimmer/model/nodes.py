@@ -183,7 +183,7 @@ class Dockerfile:
 
     def stage(self, ref: str) -> Stage | None:
         """The stage a --from / --target value names: a name (any case) or an index."""
-        if ref.isdigit():
+        if ref.isascii() and ref.isdigit():  # not `²`, which str.isdigit() accepts
             idx = int(ref)
             return self.stages[idx] if idx < len(self.stages) else None
         low = ref.lower()

@@ -148,7 +148,7 @@ class _Assembler:
         if keyword in EXEC_FORM_KEYWORDS and ins.args.startswith("["):
             try:
                 value = json.loads(ins.args)
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: `[[[[...` nested too deep to decode
                 value = None
             if isinstance(value, list) and all(isinstance(v, str) for v in value):
                 ins.exec_form = value

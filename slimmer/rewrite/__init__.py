@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from slimmer.errors import SlimmerError
+from slimmer.errors import InternalError, SlimmerError
 from slimmer.model.graph import build_graph
 from slimmer.model.nodes import Dockerfile
 from slimmer.parse import parse_text
@@ -109,8 +109,8 @@ def rewrite(df: Dockerfile, opts: Options | None = None) -> RewriteResult:
     # The output must parse and resolve before anyone sees it.
     try:
         build_graph(parse_text(text, df.path), None)
-    except SlimmerError as exc:  # a bug in a transformation: keep the user's file
-        raise SlimmerError(f"internal error: the rewrite did not parse ({exc}); the file was left alone", df.path) from None
+    except SlimmerError as exc:  # a bug in a transformation, not in the user's file: its lines are not blamed
+        raise InternalError(f"the rewritten Dockerfile does not parse ({exc.message})", df.path) from None
     return RewriteResult(original, text, changes, notes, split)
 
 

@@ -63,7 +63,7 @@ def apt_assumes_yes(cmd: Command, call: AptCall) -> bool:
             return True
         if name == "-q":
             quiet += 1
-        if name == "--quiet" and value is not None and value.strip().isdigit() and int(value) >= 2:
+        if name == "--quiet" and value is not None and value.strip().isascii() and value.strip().isdigit() and int(value) >= 2:
             return True
         if name in ("-o", "--option") and value and value.lower().startswith("apt::get::assume-yes"):
             return not value.lower().endswith(("=false", "=0", "=no"))
