@@ -164,7 +164,7 @@ def _catalog_docs() -> list[dict]:
 
     folder = catalog_dir()
     paths = [os.path.join(folder, n) for n in sorted(os.listdir(folder)) if n.startswith("SLM") and n.endswith(".toml")]
-    name = f"catalog-{cache.files_fingerprint(paths)}.pickle"
+    name = f"catalog-{cache.files_fingerprint(paths)}.marshal"
     docs = cache.load(name)
     if not isinstance(docs, list):
         docs = []
