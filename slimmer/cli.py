@@ -145,7 +145,7 @@ def analyze(paths, fmt, fail_level, fix, unsafe_fixes, target, select, ignore, a
     from slimmer.parse import parse_file
     from slimmer.render import findings as out
     from slimmer.rules import all_rules
-    from slimmer.rules.engine import Settings, analyze as run_rules, apply_fixes, at_or_above
+    from slimmer.rules.engine import Settings, analyze as run_rules, at_or_above
 
     files = _discover(paths)
     rules = all_rules()
@@ -204,18 +204,10 @@ def analyze(paths, fmt, fail_level, fix, unsafe_fixes, target, select, ignore, a
 
 def _fix_file(df, findings, settings, unsafe, expect=None, force=False):
     """Apply fixes until none is left to apply, then write the file once."""
-    from slimmer.parse import parse_text
-    from slimmer.rules.engine import analyze as run_rules, apply_fixes
+    from slimmer.rules.engine import fix_to_fixed_point
 
     original = df.render()
-    done = []
-    for _ in range(10):  # each pass fixes one finding per instruction
-        text, applied = apply_fixes(df, findings, unsafe)
-        if not applied:
-            break
-        done.extend(applied)
-        df = parse_text(text, df.path)  # the fixed text must still parse
-        findings = run_rules(df, settings)
+    df, findings, done = fix_to_fixed_point(df, settings, unsafe, findings)  # an InternalError when it cannot finish
     if done and df.render() != original:
         _write_atomically(df.path, df.render(), force=force, expect=expect)
         for f in done:

@@ -23,6 +23,19 @@ class Command:
     argv: tuple[str, ...]  # the command and its arguments, wrappers and VAR= prefixes removed
     assignments: tuple[tuple[str, str], ...] = field(default=())
     index: int = 0  # position among the RUN's commands
+    # Where each argv word is in the script (start, end), None where it is not there as
+    # written (inside `sh -c "..."`, a word the fallback parse could not find); and which
+    # of the instruction's scripts (Instruction.shell_scripts) the command is in.
+    spans: tuple[tuple[int, int] | None, ...] = field(default=(), compare=False, repr=False)
+    script: int = field(default=0, compare=False, repr=False)
+
+    @property
+    def span(self) -> tuple[int, int] | None:
+        """The command in its script, from its first word to its last (wrappers such as
+        sudo and VAR= prefixes not included), or None when not known."""
+        if not self.spans or self.spans[0] is None or self.spans[-1] is None:
+            return None
+        return self.spans[0][0], self.spans[-1][1]
 
     @property
     def name(self) -> str:
@@ -151,7 +164,9 @@ def _normalise(words: list[str], assignments: list[tuple[str, str]]) -> list[str
 KEYWORDS = {"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}", "(", ")"}
 
 
-def _from_words(words: list[str], out: list[Command], depth: int) -> None:
+def _from_words(words: list[str], out: list[Command], depth: int, spans: list | None = None) -> None:
+    if spans is None or len(spans) != len(words):
+        spans = [None] * len(words)
     while words and words[0] in KEYWORDS:
         words = words[1:]
     assignments: list[tuple[str, str]] = []
@@ -162,32 +177,38 @@ def _from_words(words: list[str], out: list[Command], depth: int) -> None:
     words = _normalise(words, assignments)
     if not words:
         return
+    # _normalise only drops words from the front (and renames pip3 to pip): the words
+    # left are the last ones, and so are their spans.
+    spans = tuple(spans[len(spans) - len(words):])
     head = words[0].rsplit("/", 1)[-1]
     # `sh -c "..."` runs a script of its own: read it too.
     if head in SHELLS and depth < 4:
         for i, w in enumerate(words[1:], 1):
             if w.startswith("-") and "c" in w[1:] and not w.startswith("--") and i + 1 < len(words):
-                out.append(Command(tuple(words), tuple(assignments), len(out)))
+                out.append(Command(tuple(words), tuple(assignments), len(out), spans))
                 _parse_into(words[i + 1], out, depth + 1)
                 return
-    out.append(Command(tuple(words), tuple(assignments), len(out)))
+    out.append(Command(tuple(words), tuple(assignments), len(out), spans))
 
 
 def _walk(node, out: list[Command], depth: int) -> None:
     kind = node.kind
     if kind == "command":
         words = []
+        spans: list[tuple[int, int] | None] = []
         for part in node.parts:
             if part.kind == "word":
                 words.append(part.word)
+                spans.append(tuple(part.pos) if depth == 0 else None)
                 for sub in getattr(part, "parts", []) or []:
                     if sub.kind == "commandsubstitution":
                         _walk(sub.command, out, depth)
             elif part.kind == "assignment":
                 words.append(part.word)
+                spans.append(tuple(part.pos) if depth == 0 else None)
             elif part.kind in ("compound", "function"):
                 _walk(part, out, depth)
-        _from_words(words, out, depth)
+        _from_words(words, out, depth, spans)
         return
     for child in getattr(node, "parts", None) or []:
         _walk(child, out, depth)
@@ -212,20 +233,41 @@ def _parse_into(script: str, out: list[Command], depth: int = 0) -> None:
     try:
         trees = bashlex.parse(script)
     except Exception:  # bashlex does not know every bash construct; fall back to words
-        for piece in _SPLIT.split(script):
+        start = 0
+        for m in [*_SPLIT.finditer(script), None]:
+            end = m.start() if m else len(script)
+            piece = script[start:end]
             try:
                 words = shlex.split(piece, comments=True)
             except ValueError:
                 words = piece.split()
             if words:
-                _from_words(words, out, depth)
+                _from_words(words, out, depth, _find_words(piece, words, start) if depth == 0 else None)
+            if m:
+                start = m.end()
         return
     for tree in trees:
         _walk(tree, out, depth)
+
+
+def _find_words(piece: str, words: list[str], offset: int) -> list[tuple[int, int] | None]:
+    """Spans of words found as written, in order, in `piece` (which starts at `offset`);
+    None for a word that is not there verbatim (quoted, escaped)."""
+    spans: list[tuple[int, int] | None] = []
+    pos = 0
+    for w in words:
+        i = piece.find(w, pos)
+        ok = i >= 0 and (i == 0 or piece[i - 1] in " \t") and (i + len(w) == len(piece) or piece[i + len(w)] in " \t")
+        if ok:
+            spans.append((offset + i, offset + i + len(w)))
+            pos = i + len(w)
+        else:
+            spans.append(None)
+    return spans
 
 
 @lru_cache(maxsize=4096)
 def parse_commands(script: str) -> tuple[Command, ...]:
     out: list[Command] = []
     _parse_into(script, out)
-    return tuple(Command(c.argv, c.assignments, i) for i, c in enumerate(out))
+    return tuple(Command(c.argv, c.assignments, i, c.spans) for i, c in enumerate(out))

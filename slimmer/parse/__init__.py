@@ -124,7 +124,7 @@ class _Assembler:
         keyword = keyword_text.upper()
         if keyword not in INSTRUCTIONS:
             raise self.error(f"unknown instruction {keyword_text!r}", raw.line)
-        ins = Instruction(raw.raw, raw.line, raw.end_line, keyword=keyword, logical=raw.logical)
+        ins = Instruction(raw.raw, raw.line, raw.end_line, keyword=keyword, logical=raw.logical, escape=self.df.escape)
         ins.heredocs = raw.heredocs
         if keyword == "ONBUILD":
             inner_raw = RawInstruction(rest.strip(), raw.line, raw.end_line, rest.strip(), raw.heredocs)

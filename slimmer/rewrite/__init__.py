@@ -17,7 +17,7 @@ from slimmer.model.nodes import Dockerfile
 from slimmer.parse import parse_text
 from slimmer.rewrite.plan import Change, Options, Piece, Refuse, Splitter, exec_form
 from slimmer.rules.context import Context
-from slimmer.rules.engine import Settings, analyze, apply_fixes
+from slimmer.rules.engine import Settings, fix_to_fixed_point
 
 # Safe fixes the rewrite applies to the stages that ship (layer hygiene).
 HYGIENE_RULES = {"SLM003", "SLM005", "SLM006", "SLM010", "SLM013", "SLM022"}
@@ -44,16 +44,11 @@ def _is_single_stage(df: Dockerfile, ctx: Context) -> bool:
 
 
 def _fix_pass(text: str, path: str, settings: Settings, unsafe: bool, changes: list[Change]) -> str:
-    for _ in range(10):
-        df = parse_text(text, path)
-        findings = analyze(df, settings)
-        new, applied = apply_fixes(df, findings, unsafe=unsafe)
-        if not applied:
-            break
-        for f in applied:
-            changes.append(Change("hygiene", f.line, f"{f.rule.id}: {f.fix.description}"))
-        text = new
-    return text
+    # The same apply loop as `analyze --fix`; a failure to converge is an InternalError.
+    df, _, applied = fix_to_fixed_point(parse_text(text, path), settings, unsafe)
+    for f in applied:
+        changes.append(Change("hygiene", f.line, f"{f.rule.id}: {f.fix.description}"))
+    return df.render()
 
 
 def _hygiene(text: str, path: str, opts: Options, changes: list[Change]) -> str:

@@ -65,7 +65,11 @@ class Context:
                         script = argv[argv.index("-c") + 1] if argv.index("-c") + 1 < len(argv) else ""
                         cmds = parse_commands(script)
             else:
-                cmds = tuple(c for script in ins.shell_scripts for c in parse_commands(script))
+                from dataclasses import replace
+
+                # Each command knows which script it is in, so a fix can find it in the text.
+                cmds = tuple(c if i == 0 else replace(c, script=i)
+                             for i, script in enumerate(ins.shell_scripts) for c in parse_commands(script))
             self._commands[key] = cmds
         return self._commands[key]
 
