@@ -182,6 +182,8 @@ def analyze(paths, fmt, fail_level, fix, unsafe_fixes, target, select, ignore, a
             click.echo(f"slimmer: {exc}", err=True)
             failed = True
             continue
+        finally:
+            _say_not_read(path)
         stages_by_path[path] = df.stages
         findings.extend(result)
     if fmt == "text":
@@ -200,6 +202,16 @@ def analyze(paths, fmt, fail_level, fix, unsafe_fixes, target, select, ignore, a
     if failed:
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_FINDINGS if at_or_above(findings, level) else EXIT_OK)
+
+
+def _say_not_read(dockerfile: str) -> None:
+    """Files the Dockerfile names that slimmer refused to read (outside the build context,
+    not regular, too large): said once each on stderr, so a result that lacks them is not
+    taken for one that used them."""
+    from slimmer.rules.context_files import skipped
+
+    for name, why in skipped():
+        click.echo(escape(f"slimmer: {dockerfile}: note: did not read {name}: {why}"), err=True)
 
 
 def _fix_file(df, findings, settings, unsafe, expect=None, force=False):
@@ -268,7 +280,10 @@ def _rewrite_one(dockerfile, output, diff, check, in_place, target, explain, ski
         snap = snapshot(dockerfile) if in_place else None
     df = parse_file(dockerfile)
     opts = Options(skip=set(skip), cpu_only=cpu_only, cache_mounts=cache_mounts, exec_form=exec_form, target=target)
-    result = _run_rewrite(df, opts)
+    try:
+        result = _run_rewrite(df, opts)
+    finally:
+        _say_not_read(dockerfile)
     if explain:
         for c in result.changes:
             where = f"{dockerfile}:{c.line}: " if c.line else f"{dockerfile}: "
