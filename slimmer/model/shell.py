@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 # Words that run the command after them: `sudo apt-get ...`, `env A=1 pip ...`.
 WRAPPERS = {"sudo", "env", "exec", "time", "nohup", "nice", "xargs", "command", "chronic", "eatmydata"}
@@ -266,8 +265,49 @@ def _find_words(piece: str, words: list[str], offset: int) -> list[tuple[int, in
     return spans
 
 
-@lru_cache(maxsize=4096)
+class _SizedCache:
+    """Parsed scripts, least recently used first out, bounded by the total length of the
+    scripts kept (a count bound let a directory run of long RUNs hold hundreds of MB)."""
+
+    def __init__(self, max_chars: int):
+        from collections import OrderedDict
+
+        self.max_chars = max_chars
+        self.chars = 0
+        self.entries: OrderedDict[str, tuple[Command, ...]] = OrderedDict()
+
+    def get(self, script: str):
+        found = self.entries.get(script)
+        if found is not None:
+            self.entries.move_to_end(script)
+        return found
+
+    def put(self, script: str, value: tuple[Command, ...]) -> None:
+        if len(script) > self.max_chars // 4:
+            return  # one huge script is parsed once and not kept
+        self.entries[script] = value
+        self.chars += len(script)
+        while self.chars > self.max_chars:
+            old, _ = self.entries.popitem(last=False)
+            self.chars -= len(old)
+
+    def clear(self) -> None:
+        self.entries.clear()
+        self.chars = 0
+
+
+# ~2 MB of script text (the commands parsed from it take about ten times that).
+_CACHE = _SizedCache(2_000_000)
+
+
 def parse_commands(script: str) -> tuple[Command, ...]:
+    found = _CACHE.get(script)
+    if found is not None:
+        return found
     out: list[Command] = []
     _parse_into(script, out)
-    return tuple(Command(c.argv, c.assignments, i, c.spans) for i, c in enumerate(out))
+    result = tuple(Command(c.argv, c.assignments, i, c.spans) for i, c in enumerate(out))
+    _CACHE.put(script, result)
+    return result
+
+
