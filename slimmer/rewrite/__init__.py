@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from slimmer.errors import SlimmerError
+from slimmer.errors import InternalError, SlimmerError
 from slimmer.model.graph import build_graph
 from slimmer.model.nodes import Dockerfile
 from slimmer.parse import parse_text
 from slimmer.rewrite.plan import PASSES, TRANSFORMS, Change, Options, Piece, Refuse, Splitter, exec_form
 from slimmer.rules.context import Context
-from slimmer.rules.engine import Settings, analyze, apply_fixes
+from slimmer.rules.engine import Settings, fix_to_fixed_point
 
 # Safe fixes the rewrite applies to the stages that ship (layer hygiene).
 HYGIENE_RULES = {"SLM003", "SLM005", "SLM006", "SLM010", "SLM013", "SLM022"}
@@ -44,16 +44,11 @@ def _is_single_stage(df: Dockerfile, ctx: Context) -> bool:
 
 
 def _fix_pass(text: str, path: str, settings: Settings, unsafe: bool, changes: list[Change]) -> str:
-    for _ in range(10):
-        df = parse_text(text, path)
-        findings = analyze(df, settings)
-        new, applied = apply_fixes(df, findings, unsafe=unsafe)
-        if not applied:
-            break
-        for f in applied:
-            changes.append(Change("hygiene", f.line, f"{f.rule.id}: {f.fix.description}"))
-        text = new
-    return text
+    # The same apply loop as `analyze --fix`; a failure to converge is an InternalError.
+    df, _, applied = fix_to_fixed_point(parse_text(text, path), settings, unsafe)
+    for f in applied:
+        changes.append(Change("hygiene", f.line, f"{f.rule.id}: {f.fix.description}"))
+    return df.render()
 
 
 def _hygiene(text: str, path: str, opts: Options, changes: list[Change]) -> str:
@@ -111,12 +106,11 @@ def rewrite(df: Dockerfile, opts: Options | None = None, _self_check: bool = Tru
     try:
         again = parse_text(text, df.path)
         build_graph(again, None)
-    except SlimmerError as exc:  # a bug in a transformation: keep the user's file
-        raise SlimmerError(f"internal error: the rewrite did not parse ({exc}); the file was left alone", df.path) from None
+    except SlimmerError as exc:  # a bug in a transformation, not in the user's file: its lines are not blamed
+        raise InternalError(f"the rewritten Dockerfile does not parse ({exc.message})", df.path) from None
     if _self_check and text != original:
-        second = rewrite(again, opts, _self_check=False).text
-        if second != text:
-            raise SlimmerError("internal error: rewriting the output again changes it (not idempotent); the file was left alone", df.path)
+        if rewrite(again, opts, _self_check=False).text != text:
+            raise InternalError("rewriting the output again changes it (the rewrite is not idempotent)", df.path)
     return RewriteResult(original, text, changes, notes, split)
 
 

@@ -331,6 +331,8 @@ class Splitter:
         # Trailing comments and blank lines after the last instruction.
         last = self.df.nodes.index(self.stage.instructions[-1]) if self.stage.instructions else stage_start
         out += [Piece(n.raw, n) for n in self.df.nodes[last + 1 :]]
+        if not any(re.match(rf"COPY --from=({re.escape(self.builder)}|{re.escape(self.production)}) ", p.text) for p in out):
+            raise Refuse("nothing the build makes would reach the runtime: the split would gain nothing")
         if not self.dropped:
             raise Refuse(
                 f"the split gains nothing: the runtime would start from the same base ({self.stage.base}) "
