@@ -24,7 +24,7 @@ from slimmer.rewrite.classify import Kind, Step, pip_runtime_libraries, runtime_
 from slimmer.rewrite.facts import StageFacts, instruction_words, is_root, ships
 from slimmer.rules import data
 from slimmer.rules.context import Context
-from slimmer.rules.facts_layers import dependency_install
+from slimmer.rules.facts_layers import dependency_install, workdir_value
 
 # The rewrite's passes: each can be switched off alone with --skip NAME.
 PASSES = {
@@ -177,6 +177,8 @@ class Splitter:
                 raise Refuse(f"line {step.ins.line} {step.why}")
             if step.kind == Kind.UNKNOWN and (step.tools or step.packages or step.venv_path):
                 raise Refuse(f"line {step.ins.line} installs dependencies in a RUN slimmer cannot move whole ({step.why})")
+            if any(c.is_("pip", "install") and c.has_option("--user") for c in step.commands):
+                raise Refuse(f"line {step.ins.line} runs `pip install --user`, which writes to the user's home: no virtualenv copy reaches it")
             if step.ins.keyword in ("COPY", "ADD") and step.ins.flag("from") is not None:
                 raise Refuse(f"line {step.ins.line} copies from another image: slimmer does not split such a stage yet")
         # A step slimmer does not understand, run after build tools were installed, may use
@@ -366,8 +368,9 @@ class Splitter:
         out += self.from_line(base, None, f"the runtime starts from {base}")
         if base != self.stage.base:
             before, after = self.facts.base, ships(ImageRef.parse(base))
-            first_workdir = next((i for i, s in enumerate(self.steps) if s.ins.keyword == "WORKDIR"), None)
-            if before.workdir != after.workdir and first_workdir != 0:
+            first = next((s.ins for s in self.steps if s.ins.keyword == "WORKDIR"), None)
+            starts_elsewhere = first is None or not workdir_value(first)[0].startswith("/")
+            if before.workdir != after.workdir and starts_elsewhere:
                 out.append(self.new(f"WORKDIR {before.workdir}"))
                 self.change("split", f"the original base starts in {before.workdir}; so does the runtime")
             if before.user != after.user:
@@ -812,6 +815,16 @@ class Splitter:
         dev = manifest.get("devDependencies") if manifest else None
         if not isinstance(dev, dict) or not dev:
             return False
+        for step in self.install_steps():
+            for cmd in step.commands:
+                if cmd.has_option("--production", "--prod") or any(
+                    a.replace("=", " ").split()[-1:] in (["dev"], ["production"], ["prod"]) and a.startswith(("--omit", "--only"))
+                    for a in cmd.args
+                ) or "--omit" in cmd.args or dict(cmd.assignments).get("NODE_ENV") == "production":
+                    return False  # the install leaves devDependencies out already
+        if step_env := self.stage.instructions[-1].scope.get("NODE_ENV"):
+            if step_env == "production":
+                return False
         script = self.start_script_dev_tool(manifest, set(dev))
         if script:
             self.notes.append(Change("prod-deps", None, f"devDependencies kept: the container's command runs `{script[0]}` from {script[1]}, a devDependency"))
