@@ -15,7 +15,16 @@ from slimmer.errors import InternalError, SlimmerError
 from slimmer.model.graph import build_graph
 from slimmer.model.nodes import Dockerfile
 from slimmer.parse import parse_text
-from slimmer.rewrite.plan import PASSES, TRANSFORMS, Change, Options, Piece, Refuse, Splitter, exec_form
+from slimmer.rewrite.plan import (
+    PASSES,
+    TRANSFORMS,
+    Change,
+    Options,
+    Piece,
+    Refuse,
+    Splitter,
+    exec_form,
+)
 from slimmer.rules.context import Context
 from slimmer.rules.engine import Settings, fix_to_fixed_point
 
