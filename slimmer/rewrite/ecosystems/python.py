@@ -10,7 +10,7 @@ import re
 
 from slimmer.rewrite.classify import Kind, Step, pip_runtime_libraries
 from slimmer.rewrite.facts import is_root
-from slimmer.rewrite.plan_types import Piece, Refuse
+from slimmer.rewrite.plan_types import Piece, Refuse, under
 from slimmer.rules.facts_layers import dependency_install
 
 NAME = "python"
@@ -23,6 +23,7 @@ def detect_tools(tools: set[str], facts) -> bool:
 
 
 class Python:
+    app_from_builder = False  # a build step writes into the app folder: copy it from the builder
     def venv_creation(self, step: Step) -> list[Piece]:
         facts = self.facts
         python = facts.python_command
@@ -60,10 +61,12 @@ class Python:
         if not is_root(self.facts.base.user):
             out.append(self.new("USER root"))
             self.change("split", f"the build runs as root: {self.stage.base} runs as {self.facts.base.user}, who cannot write {self.facts.venv.path}")
-        for step in self.steps:
-            if step.kind == Kind.BUILD:
-                tool = next(iter(sorted(step.tools)), "a build tool")
-                raise Refuse(f"line {step.ins.line} builds with `{tool}` in a Python image: slimmer cannot tell which files that build writes for the runtime")
+        # A front-end build (yarn build, npm run build) writes into the app folder: it runs
+        # in the builder with the source, and the runtime gets the app folder from there.
+        builds = [s for s in self.steps if s.kind == Kind.BUILD]
+        self.app_from_builder = bool(builds)
+        if builds and self.facts.app_dir in (None, "/"):
+            raise Refuse(f"line {builds[0].ins.line} builds in / (no WORKDIR): slimmer cannot copy what it writes apart from the base image's files")
         installs = self.install_steps()
         if not installs:
             raise Refuse("no dependency install found: nothing to build in a builder stage")
@@ -73,13 +76,13 @@ class Python:
                     raise Refuse(f"line {step.ins.line} installs into the system Python (`uv pip install --system`), which no virtualenv copy reaches")
                 if cmd.is_("pip", "install") and cmd.has_option("--target", "-t", "--prefix", "--root"):
                     raise Refuse(f"line {step.ins.line} installs to a folder of its own (--target/--prefix), which the virtualenv copy does not reach")
-        last_install = max(self.steps.index(s) for s in installs)
+        last_install = max(self.steps.index(s) for s in installs + builds)
         # poetry installs the project with its dependencies; split in two (dependencies from
         # the manifests, then the project after the source) so a source edit keeps the
         # dependency layer.
         split_root = self.poetry_can_split(installs) or self.uv_can_split(installs)
         needs_source = any(s.needs_source and not (split_root and s.poetry_root) for s in installs)
-        needs_source = needs_source or self.skipped("order") or not self.whole_copy_lands_in_workdir(installs)
+        needs_source = needs_source or self.app_from_builder or self.skipped("order") or not self.whole_copy_lands_in_workdir(installs)
         self.python_source_in_builder = needs_source or split_root
         venv_done = any(s.venv_path for s in installs)
         manifests_done = False
@@ -107,6 +110,8 @@ class Python:
                 if "uv" in step.tools and step.poetry_root:
                     self.uv_dependencies_line = pieces[-1].text
                 out += pieces
+            elif step.kind == Kind.BUILD:
+                out += self.keep(step.ins)
         if split_root and not needs_source:
             for step in self.steps[: last_install + 1]:
                 if step.kind == Kind.COPY_CONTEXT and self.copy_is_whole_context(step):
@@ -236,12 +241,24 @@ class Python:
         venv_done = False
         steps = self.runtime_order()
         first_install = next((i for i, s in enumerate(steps) if s.kind == Kind.DEPENDENCIES), None)
+        app = self.facts.app_dir or "/"
+        app_copied = False
         for i, step in enumerate(steps):
             if not venv_done and first_install is not None and (
                 i == first_install or (step.kind == Kind.COPY_CONTEXT and i < first_install and self.copy_is_whole_context(step))
             ):
                 out += self.venv_copy()
                 venv_done = True
+            if self.app_from_builder and step.kind == Kind.COPY_CONTEXT:
+                dest = self.facts.copy_destination(self.steps.index(step))
+                if dest is None:
+                    raise Refuse(f"line {step.ins.line} copies to a path slimmer cannot resolve")
+                if under(dest, app):
+                    if not app_copied:
+                        out.append(self.new(f"COPY --from={self.builder} {app} {app}"))
+                        self.change("split", f"the app folder {app} (sources and what the build wrote) comes from the builder", step.ins.line)
+                        app_copied = True
+                    continue
             out += self.runtime_step(step)
         return out
 
