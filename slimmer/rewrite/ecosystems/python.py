@@ -19,7 +19,13 @@ PY_MANIFESTS = ("pyproject.toml", "poetry.lock", "Pipfile", "Pipfile.lock", "uv.
 
 
 def detect_tools(tools: set[str], facts) -> bool:
-    return bool(tools & {"pip", "poetry", "pipenv", "uv"}) or any(s.venv_path for s in facts.steps)
+    if tools & {"pip", "poetry", "pipenv", "uv"} or any(s.venv_path for s in facts.steps):
+        return True
+    # No install, but the container runs Python (a compiled extension loaded with ctypes).
+    from slimmer.rewrite.facts import instruction_words
+
+    runs = [instruction_words(i)[:1] for i in facts.stage.instructions if i.keyword in ("CMD", "ENTRYPOINT")]
+    return any(w and re.fullmatch(r"python[0-9.]*", w[0].rsplit("/", 1)[-1]) for w in runs) and "nvcc" in tools
 
 
 class Python:
@@ -68,7 +74,7 @@ class Python:
         if builds and self.facts.app_dir in (None, "/"):
             raise Refuse(f"line {builds[0].ins.line} builds in / (no WORKDIR): slimmer cannot copy what it writes apart from the base image's files")
         installs = self.install_steps()
-        if not installs:
+        if not installs and not builds:
             raise Refuse("no dependency install found: nothing to build in a builder stage")
         for step in installs:
             for cmd in step.commands:
