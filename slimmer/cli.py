@@ -20,6 +20,7 @@ Examples:
   slimmer rewrite -o Dockerfile.opt   # ./Dockerfile into a multi-stage build
   slimmer rewrite --diff --explain
   slimmer bench --smoke "python -c 'import app'" --format markdown
+  slimmer verify app:before app:after --format json
   slimmer rule SLM010
   slimmer graph Dockerfile --format mermaid
   slimmer graph examples/flask/Dockerfile --format json --target runtime
@@ -377,6 +378,55 @@ def bench(dockerfile, context, rewritten, smoke_args, smoke_expect, repeat, fmt,
     if before_ok and not after_ok:
         click.echo("slimmer: the rewritten image fails the smoke command that the original passes", err=True)
         sys.exit(EXIT_FINDINGS)
+
+
+@main.command(epilog=EPILOG)
+@click.argument("before")
+@click.argument("after")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--smoke", "smoke_args", help="Command to run in both images (replaces the entrypoint), or a smoke.toml file.")
+@click.option("--smoke-expect", help="Text the smoke command must print.")
+@click.option("--startup-seconds", type=click.FloatRange(0, 600), default=10, show_default=True, help="How long each image's own command runs (0: skip the start-up check).")
+@click.option("--intended", multiple=True, help="A Python distribution AFTER drops on purpose (repeatable).")
+@click.option("-v", "--verbose", is_flag=True, help="Show the evidence of passed checks too.")
+def verify(before, after, fmt, smoke_args, smoke_expect, startup_seconds, intended, verbose) -> None:
+    """Check that image AFTER behaves like image BEFORE (tags or ids).
+
+    Config, executables on PATH, shared libraries (ELF DT_NEEDED), Python distributions and
+    imports, Node dependencies, files under WORKDIR, start-up with no network, and the
+    smoke command when given. Exit 0: all passed; 1: a check failed; 2: bad input.
+    """
+    import json
+
+    from slimmer.build import engine as eng
+    from slimmer.errors import EXIT_FINDINGS
+    from slimmer.verify import verify_images
+
+    smoke = _verify_smoke(smoke_args, smoke_expect)
+    result = verify_images(eng.client(), before, after, smoke=smoke, startup_seconds=startup_seconds, intended=set(intended))
+    click.echo(json.dumps(result.to_dict(), indent=2) if fmt == "json" else result.to_text(verbose))
+    if not result.ok:
+        sys.exit(EXIT_FINDINGS)
+
+
+def _verify_smoke(smoke_args, smoke_expect):
+    """--smoke as a command line, or a smoke.toml file."""
+    import shlex
+
+    from slimmer.build.bench import Smoke
+
+    if not smoke_args:
+        return None
+    if smoke_args.endswith(".toml"):
+        if not os.path.isfile(smoke_args):
+            raise SlimmerError("no such smoke file", smoke_args)
+        smoke = Smoke.from_toml(smoke_args)
+    else:
+        words = shlex.split(smoke_args)
+        smoke = Smoke(words[1:], words[:1], None)
+    if smoke_expect:
+        smoke.expect = smoke_expect
+    return smoke
 
 
 @main.command()

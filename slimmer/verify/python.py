@@ -1,0 +1,221 @@
+"""Check 4, Python: the distributions installed in BEFORE (their *.dist-info / *.egg-info
+metadata, read from the exported files) are in AFTER at the same versions, except those
+dropped on purpose (development and test tools, the packaging tools, and what only they
+required), and each remaining top-level module that imports in BEFORE imports in AFTER
+(all of them in one interpreter per image, with a timeout)."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from dataclasses import dataclass, field
+from email.parser import HeaderParser
+
+from slimmer.verify.fs import which
+from slimmer.verify.model import Check, Side
+
+PACKAGING_TOOLS = {"pip", "setuptools", "wheel", "distribute", "pip-tools", "pipenv", "poetry", "poetry-core", "virtualenv", "build"}
+SKIP_MODULES = {"tests", "test", "testing", "docs", "doc", "examples", "example", "benchmarks", "scripts", "_distutils_hack"}
+IMPORT_TIMEOUT = 120
+
+IMPORT_SCRIPT = r"""
+import importlib, json, sys
+sys.path.insert(0, '')
+out = {}
+for name in json.loads(sys.argv[1]):
+    try:
+        importlib.import_module(name)
+        out[name] = None
+    except BaseException as exc:
+        out[name] = (type(exc).__name__ + ': ' + str(exc))[:300]
+sys.stdout.write('\nSLIMMER-IMPORTS ' + json.dumps(out) + '\n')
+sys.stdout.flush()
+"""
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+@dataclass
+class Dist:
+    name: str
+    version: str
+    location: str
+    modules: list[str] = field(default_factory=list)
+    requires: list[str] = field(default_factory=list)  # canonical names, extras-only ones left out
+
+
+def _requirement_name(spec: str) -> str | None:
+    if "extra ==" in spec.replace("extra==", "extra =="):
+        return None  # only for an extra
+    m = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", spec)
+    return canonical(m.group(1)) if m else None
+
+
+def distributions(side: Side) -> dict[str, Dist]:
+    """{canonical name: Dist} of every distribution under a site-packages or
+    dist-packages folder of the image."""
+    fs = side.fs
+    out: dict[str, Dist] = {}
+    metas = []
+    for path in fs.entries:
+        if "-packages/" not in path:
+            continue
+        if path.endswith(".dist-info/METADATA") or path.endswith(".egg-info/PKG-INFO"):
+            metas.append(path)
+        elif path.endswith(".egg-info") and fs.entries[path].kind == "file":
+            metas.append(path)
+    for meta in sorted(metas):
+        text = fs.read_text(meta)
+        if not text:
+            continue
+        headers = HeaderParser().parsestr(text, headersonly=True)
+        name, version = headers.get("Name"), headers.get("Version")
+        if not name:
+            continue
+        info_dir = posixpath.dirname(meta) if not meta.endswith(".egg-info") else meta
+        location = posixpath.dirname(info_dir)
+        modules: list[str] = []
+        top = fs.read_text(posixpath.join(info_dir, "top_level.txt"))
+        if top is not None:
+            modules = [m.strip() for m in top.splitlines() if m.strip()]
+        else:
+            record = fs.read_text(posixpath.join(info_dir, "RECORD")) or ""
+            for line in record.splitlines():
+                first = line.split(",", 1)[0].split("/", 1)
+                head = first[0]
+                if head.endswith((".dist-info", ".data", ".pth")) or head in ("..", "__pycache__") or head.startswith(".."):
+                    continue
+                mod = head[:-3] if head.endswith(".py") and len(first) == 1 else (head.split(".", 1)[0] if len(first) == 1 and (".so" in head) else head if len(first) > 1 else None)
+                if mod and mod not in modules:
+                    modules.append(mod)
+        modules = [m.replace("/", ".") for m in modules if m.replace("/", ".").replace(".", "_").isidentifier() and m not in SKIP_MODULES]
+        requires = [r for r in (_requirement_name(s) for s in headers.get_all("Requires-Dist") or []) if r]
+        key = canonical(name)
+        if key in out and out[key].location.startswith("/usr/lib/python3/"):
+            pass  # a venv's or /usr/local's copy wins over Debian's
+        elif key in out and location.startswith("/usr/lib/python3/"):
+            continue
+        out[key] = Dist(name, version or "", location, modules, requires)
+    return out
+
+
+def intended_drops(before: dict[str, Dist], after: dict[str, Dist], intended: set[str]) -> set[str]:
+    """Dropped distributions that were meant to go: named as intended (dev and test tools,
+    packaging tools) or required only by distributions that were meant to go."""
+    dropped = {k for k in before if k not in after}
+    ok = {k for k in dropped if k in intended}
+    changed = True
+    while changed:
+        changed = False
+        for k in sorted(dropped - ok):
+            requirers = [d for d, dist in before.items() if k in dist.requires]
+            if requirers and all(r in ok for r in requirers):
+                ok.add(k)
+                changed = True
+    return ok
+
+
+def _system_tools(side: Side, dists: dict[str, Dist], keys: set[str]) -> dict[str, str]:
+    """{dist: dpkg package} for dropped distributions that an operating-system package
+    installed as part of a program (mercurial, a build tool), not as a python3-* library."""
+    from slimmer.verify.pkgdb import PackageDB
+
+    out: dict[str, str] = {}
+    system = [k for k in keys if dists[k].location.startswith("/usr/lib/python3/")]
+    if not system:
+        return out
+    db = PackageDB(side.fs)
+    for k in system:
+        folder = dists[k].location
+        candidates = [p for p in side.fs.listdir(folder) if canonical(p.split("-", 1)[0]) == k.split("-", 1)[0] or canonical(p).startswith(k)]
+        owner = next((o for o in (db.owner(posixpath.join(folder, c)) for c in candidates) if o), None)
+        if owner and not owner.startswith(("python3-", "python-")):
+            out[k] = owner
+    return out
+
+
+def default_intended() -> set[str]:
+    from slimmer.rules import data
+
+    return {canonical(n) for n in data("python").get("dev_tools", [])} | PACKAGING_TOOLS
+
+
+def python_of(side: Side) -> str | None:
+    for name in ("python3", "python"):
+        found, _ = which(side.fs, name, side.path_var, side.workdir, None)
+        if found:
+            return found
+    for folder in ("/usr/local/bin", "/usr/bin"):  # distroless has only python3.X
+        for path in side.fs.glob(f"{folder}/python3.*"):
+            if re.fullmatch(r".*/python3\.\d+", path) and side.fs.is_file(path):
+                return path
+    return None
+
+
+def import_modules(engine, side: Side, modules: list[str], labels: dict[str, str]) -> dict[str, str | None] | str:
+    """{module: None or the error} from one interpreter of the image, or why it could not run."""
+    from slimmer.verify.run import run
+
+    python = python_of(side)
+    if python is None:
+        return "no python3 or python on PATH"
+    ran = run(engine, side.image, ["-c", IMPORT_SCRIPT, json.dumps(modules)], labels, entrypoint=[python],
+              user=side.config.get("User") or None, workdir=side.workdir, timeout=IMPORT_TIMEOUT)
+    for line in ran.stdout.splitlines():
+        if line.startswith("SLIMMER-IMPORTS "):
+            return json.loads(line[len("SLIMMER-IMPORTS "):])
+    if ran.exit_code is None:
+        return f"the imports did not finish in {IMPORT_TIMEOUT}s"
+    return f"{python} exited {ran.exit_code}: {ran.stderr.strip()[-300:]}"
+
+
+def check_python(engine, before: Side, after: Side, labels: dict[str, str], intended: set[str] | None = None, pool=None) -> Check:
+    b, a = distributions(before), distributions(after)
+    if not b and not a:
+        return Check("python", True, "no Python distributions in either image")
+    wanted = default_intended() | {canonical(n) for n in (intended or set())}
+    meant = intended_drops(b, a, wanted)
+    problems: list[str] = []
+    details: list[str] = []
+    system_tools = _system_tools(before, b, set(b) - set(a) - meant)
+    for key in sorted(set(b) - set(a)):
+        d = b[key]
+        if key in meant:
+            details.append(f"intended drop: {d.name} {d.version}")
+        elif key in system_tools:
+            details.append(f"intended drop: {d.name} {d.version}, part of the tool {system_tools[key]} that the base image installs (not a python3-* library)")
+        else:
+            problems.append(f"{d.name} {d.version} is installed in BEFORE ({d.location}) and missing in AFTER")
+    for key in sorted(set(b) & set(a)):
+        if b[key].version != a[key].version:
+            problems.append(f"{b[key].name}: {b[key].version} in BEFORE, {a[key].version} in AFTER")
+    for key in sorted(set(a) - set(b)):
+        details.append(f"only in AFTER: {a[key].name} {a[key].version}")
+    modules = sorted({m for k in set(a) & set(b) for m in a[k].modules})
+    imported = 0
+    if modules:
+        if pool is not None:
+            fb = pool.submit(import_modules, engine, before, modules, labels)
+            fa = pool.submit(import_modules, engine, after, modules, labels)
+            rb, ra = fb.result(), fa.result()
+        else:
+            rb, ra = import_modules(engine, before, modules, labels), import_modules(engine, after, modules, labels)
+        if isinstance(ra, str):
+            problems.append(f"the imports could not run in AFTER: {ra}")
+        else:
+            for m in modules:
+                err_b = rb.get(m) if isinstance(rb, dict) else "not run"
+                err_a = ra.get(m, "not reported")
+                if err_a is None:
+                    imported += 1
+                elif err_b is None:
+                    problems.append(f"import {m} fails in AFTER: {err_a}")
+                else:
+                    details.append(f"import {m} fails in BEFORE too: {err_b}")
+    details = [f"failed: {p}" for p in problems] + details
+    kept = len(set(a) & set(b))
+    summary = "; ".join(problems[:3]) if problems else f"{kept} distribution(s) at the same versions, {imported}/{len(modules)} top-level module(s) import in AFTER" + (f", {len(set(b) - set(a))} intended drop(s)" if set(b) - set(a) else "")
+    return Check("python", not problems, summary, details, {"problems": problems, "intended": sorted(b[k].name for k in meant)})
