@@ -69,6 +69,11 @@ class ImageFS:
                 entries[path] = Entry(path, "hardlink", entries[e.target].size, e.mode, e.uid, e.gid, e.target)
         if "/" not in entries:
             entries["/"] = Entry("/", "dir", 0, 0o755, 0, 0)
+        for path in list(entries):  # folders a tar implies without listing them
+            parent = posixpath.dirname(path)
+            while parent not in entries:
+                entries[parent] = Entry(parent, "dir", 0, 0o755, 0, 0)
+                parent = posixpath.dirname(parent)
         return cls(tar, members, entries, fileobj)
 
     @classmethod
