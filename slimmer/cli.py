@@ -237,7 +237,9 @@ def _fix_file(df, findings, settings, unsafe):
 @click.option("--cpu-only", is_flag=True, help="Unsafe: install torch from the CPU wheel index (the image shows no GPU use).")
 @click.option("--cache-mounts", is_flag=True, help="Add BuildKit cache mounts to dependency installs.")
 @click.option("--exec-form", is_flag=True, help="Turn shell-form CMD/ENTRYPOINT into exec form (changes signal handling).")
-def rewrite(dockerfiles, output, diff, check, in_place, target, explain, skip, cpu_only, cache_mounts, exec_form) -> None:
+@click.option("--verify", "verify_", is_flag=True, help="Build the original and the rewrite, run `slimmer verify`, install runtime libraries the rewrite lost; write nothing unless it passes.")
+@click.option("--context", type=click.Path(file_okay=False, exists=True), help="With --verify: the build context (default: the Dockerfile's folder).")
+def rewrite(dockerfiles, output, diff, check, in_place, target, explain, skip, cpu_only, cache_mounts, exec_form, verify_, context) -> None:
     """Rewrite DOCKERFILE (default ./Dockerfile) into a lean multi-stage build.
 
     A builder stage keeps the toolchain; the runtime stage starts from a slim base and
@@ -247,6 +249,8 @@ def rewrite(dockerfiles, output, diff, check, in_place, target, explain, skip, c
     from slimmer.errors import EXIT_FINDINGS
 
     dockerfiles = dockerfiles or ("Dockerfile",)
+    if verify_ and (len(dockerfiles) > 1 or check):
+        raise click.UsageError("--verify builds one Dockerfile; it does not go with --check")
     if len(dockerfiles) > 1:
         if not check:
             raise click.UsageError("several Dockerfiles only go with --check")
@@ -257,10 +261,10 @@ def rewrite(dockerfiles, output, diff, check, in_place, target, explain, skip, c
             except SystemExit as exc:
                 changed = changed or exc.code == EXIT_FINDINGS
         sys.exit(EXIT_FINDINGS if changed else 0)
-    _rewrite_one(dockerfiles[0], output, diff, check, in_place, target, explain, skip, cpu_only, cache_mounts, exec_form)
+    _rewrite_one(dockerfiles[0], output, diff, check, in_place, target, explain, skip, cpu_only, cache_mounts, exec_form, verify_, context)
 
 
-def _rewrite_one(dockerfile, output, diff, check, in_place, target, explain, skip, cpu_only, cache_mounts, exec_form) -> None:
+def _rewrite_one(dockerfile, output, diff, check, in_place, target, explain, skip, cpu_only, cache_mounts, exec_form, verify_=False, context=None) -> None:
     from slimmer.errors import EXIT_FINDINGS
     from slimmer.parse import parse_file
     from slimmer.rewrite import Options, rewrite as run_rewrite
@@ -272,6 +276,8 @@ def _rewrite_one(dockerfile, output, diff, check, in_place, target, explain, ski
     df = parse_file(dockerfile)
     opts = Options(skip=set(skip), cpu_only=cpu_only, cache_mounts=cache_mounts, exec_form=exec_form, target=target)
     result = run_rewrite(df, opts)
+    if verify_:
+        result = _verified_rewrite(dockerfile, result, context, explain)
     if explain:
         for c in result.changes:
             where = f"{dockerfile}:{c.line}: " if c.line else f"{dockerfile}: "
@@ -310,6 +316,45 @@ def _rewrite_one(dockerfile, output, diff, check, in_place, target, explain, ski
     sys.stdout.write(result.text)
 
 
+def _verified_rewrite(dockerfile, result, context, explain):
+    """`rewrite --verify`: the rewrite, repaired where verify found libraries missing; exits
+    1 (writing nothing) when it still fails."""
+    import copy
+
+    from slimmer.build.bench import Smoke
+    from slimmer.errors import EXIT_FINDINGS
+    from slimmer.verify.repair import verify_rewrite
+
+    context = context or os.path.dirname(os.path.abspath(dockerfile))
+    smoke = Smoke.from_toml(os.path.join(context, "smoke.toml")) if os.path.exists(os.path.join(context, "smoke.toml")) else None
+    live = sys.stderr.isatty()
+
+    def progress(message: str) -> None:
+        if live:
+            click.echo(f"\r\033[K{message[:110]}", nl=False, err=True)
+
+    try:
+        outcome = verify_rewrite(result.original, result.text, context, smoke=smoke, progress=progress)
+    finally:
+        if live:
+            click.echo("\r\033[K", nl=False, err=True)
+    if explain:
+        for repair in outcome.repairs:
+            click.echo(f"{dockerfile}: verify repair: {repair.describe()}", err=True)
+        for note in outcome.notes:
+            click.echo(f"{dockerfile}: verify: {note}", err=True)
+    if not outcome.ok:
+        click.echo(f"slimmer: {dockerfile}: the rewrite fails verify; nothing written", err=True)
+        for c in outcome.result.checks:
+            if not c.ok:
+                click.echo(f"  FAILED  {c.name}: {c.summary}", err=True)
+        sys.exit(EXIT_FINDINGS)
+    click.echo(f"{dockerfile}: verify passed: " + ", ".join(c.name for c in outcome.result.checks), err=True)
+    verified = copy.copy(result)
+    verified.text = outcome.text
+    return verified
+
+
 @main.command(epilog=EPILOG)
 @DOCKERFILE
 @click.option("--context", type=click.Path(file_okay=False, exists=True), help="Build context (default: the Dockerfile's folder).")
@@ -320,7 +365,8 @@ def _rewrite_one(dockerfile, output, diff, check, in_place, target, explain, ski
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here too.")
 @click.option("--builder", help="buildx builder to use (e.g. a remote BuildKit); DOCKER_HOST is honoured.")
-def bench(dockerfile, context, rewritten, smoke_args, smoke_expect, repeat, fmt, output, builder) -> None:
+@click.option("--no-verify", is_flag=True, help="Skip `slimmer verify` of the two images.")
+def bench(dockerfile, context, rewritten, smoke_args, smoke_expect, repeat, fmt, output, builder, no_verify) -> None:
     """Build DOCKERFILE before and after the rewrite and measure both for real.
 
     Cold build (no cache), warm rebuild after editing one source file, image size,
@@ -360,7 +406,7 @@ def bench(dockerfile, context, rewritten, smoke_args, smoke_expect, repeat, fmt,
             click.echo(f"\r\033[K{message[:110]}", nl=False, err=True)
 
     try:
-        report = run_bench(dockerfile, context, rewritten_text, smoke, repeat, builder, progress)
+        report = run_bench(dockerfile, context, rewritten_text, smoke, repeat, builder, progress, verify=not no_verify)
     finally:
         if live:
             click.echo("\r\033[K", nl=False, err=True)

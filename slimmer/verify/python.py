@@ -19,18 +19,57 @@ PACKAGING_TOOLS = {"pip", "setuptools", "wheel", "distribute", "pip-tools", "pip
 SKIP_MODULES = {"tests", "test", "testing", "docs", "doc", "examples", "example", "benchmarks", "scripts", "_distutils_hack"}
 IMPORT_TIMEOUT = 120
 
-IMPORT_SCRIPT = r"""
-import importlib, json, sys
+PROBE_SCRIPT = r"""
+import importlib, importlib.metadata as md, json, re, sys
 sys.path.insert(0, '')
-out = {}
-for name in json.loads(sys.argv[1]):
-    try:
-        importlib.import_module(name)
-        out[name] = None
-    except BaseException as exc:
-        out[name] = (type(exc).__name__ + ': ' + str(exc))[:300]
-sys.stdout.write('\nSLIMMER-IMPORTS ' + json.dumps(out) + '\n')
+skip = set(json.loads(sys.argv[1]))
+dists = {}
+for d in md.distributions():
+    name = d.metadata['Name']
+    if not name:
+        continue
+    key = re.sub(r'[-_.]+', '-', name).lower()
+    if key in dists:
+        continue
+    top = d.read_text('top_level.txt')
+    if top is not None:
+        mods = [m.strip() for m in top.splitlines() if m.strip()]
+    else:
+        mods = []
+        for f in d.files or []:
+            parts = f.parts
+            if not parts or parts[0] in ('..', '__pycache__') or parts[0].endswith(('.dist-info', '.egg-info', '.data', '.pth')):
+                continue
+            if len(parts) > 1:
+                mod = parts[0]
+            elif parts[0].endswith('.py'):
+                mod = parts[0][:-3]
+            elif '.so' in parts[0]:
+                mod = parts[0].split('.', 1)[0]
+            else:
+                continue
+            if mod not in mods:
+                mods.append(mod)
+    mods = [m.replace('/', '.') for m in mods if m.replace('/', '_').isidentifier() and m not in skip]
+    requires = []
+    for r in d.requires or []:
+        if 'extra ==' in r.replace('extra==', 'extra =='):
+            continue
+        m = re.match(r'\s*([A-Za-z0-9][A-Za-z0-9._-]*)', r)
+        if m:
+            requires.append(re.sub(r'[-_.]+', '-', m.group(1)).lower())
+    dists[key] = {'name': name, 'version': d.version, 'location': str(d.locate_file('')), 'modules': mods, 'requires': requires}
+sys.stdout.write('\nSLIMMER-DISTS ' + json.dumps(dists) + '\n')
 sys.stdout.flush()
+for key in sorted(dists):
+    for mod in dists[key]['modules']:
+        try:
+            importlib.import_module(mod)
+            err = None
+        except BaseException as exc:
+            err = (type(exc).__name__ + ': ' + str(exc))[:300]
+        sys.stdout.write('\nSLIMMER-IMPORT ' + json.dumps([mod, err]) + '\n')
+        sys.stdout.flush()
 """
 
 
@@ -155,31 +194,62 @@ def python_of(side: Side) -> str | None:
     return None
 
 
-def import_modules(engine, side: Side, modules: list[str], labels: dict[str, str]) -> dict[str, str | None] | str:
-    """{module: None or the error} from one interpreter of the image, or why it could not run."""
+@dataclass
+class Probe:
+    dists: dict[str, Dist] = field(default_factory=dict)
+    imports: dict[str, str | None] = field(default_factory=dict)  # module -> None or the error
+    error: str | None = None  # why the interpreter gave no (complete) answer
+
+
+def probe(engine, side: Side, labels: dict[str, str]) -> Probe:
+    """The distributions the image's own python sees (importlib.metadata), and whether
+    each one's top-level modules import, from one interpreter run with a timeout."""
     from slimmer.verify.run import run
 
     python = python_of(side)
     if python is None:
-        return "no python3 or python on PATH"
-    ran = run(engine, side.image, ["-c", IMPORT_SCRIPT, json.dumps(modules)], labels, entrypoint=[python],
+        return Probe(error="no python3 or python on PATH")
+    ran = run(engine, side.image, ["-c", PROBE_SCRIPT, json.dumps(sorted(SKIP_MODULES))], labels, entrypoint=[python],
               user=side.config.get("User") or None, workdir=side.workdir, timeout=IMPORT_TIMEOUT)
+    out = Probe()
+    got_dists = False
     for line in ran.stdout.splitlines():
-        if line.startswith("SLIMMER-IMPORTS "):
-            return json.loads(line[len("SLIMMER-IMPORTS "):])
-    if ran.exit_code is None:
-        return f"the imports did not finish in {IMPORT_TIMEOUT}s"
-    return f"{python} exited {ran.exit_code}: {ran.stderr.strip()[-300:]}"
+        if line.startswith("SLIMMER-DISTS "):
+            got_dists = True
+            for key, d in json.loads(line[len("SLIMMER-DISTS "):]).items():
+                out.dists[key] = Dist(d["name"], d["version"] or "", d["location"], d["modules"], d["requires"])
+        elif line.startswith("SLIMMER-IMPORT "):
+            mod, err = json.loads(line[len("SLIMMER-IMPORT "):])
+            out.imports[mod] = err
+    if not got_dists:
+        out.error = f"{python} exited {ran.exit_code}: {ran.stderr.strip()[-300:]}"
+    elif ran.exit_code is None:
+        out.error = f"the imports did not finish in {IMPORT_TIMEOUT}s"
+    elif ran.exit_code != 0:
+        out.error = f"{python} exited {ran.exit_code} while importing: {ran.stderr.strip()[-300:]}"
+    return out
 
 
 def check_python(engine, before: Side, after: Side, labels: dict[str, str], intended: set[str] | None = None, pool=None) -> Check:
-    b, a = distributions(before), distributions(after)
-    if not b and not a:
+    if not distributions(before) and not distributions(after):
         return Check("python", True, "no Python distributions in either image")
-    wanted = default_intended() | {canonical(n) for n in (intended or set())}
-    meant = intended_drops(b, a, wanted)
+    if pool is not None:
+        fb, fa = pool.submit(probe, engine, before, labels), pool.submit(probe, engine, after, labels)
+        pb, pa = fb.result(), fa.result()
+    else:
+        pb, pa = probe(engine, before, labels), probe(engine, after, labels)
     problems: list[str] = []
     details: list[str] = []
+    if pb.error and not pb.dists:
+        # BEFORE's own python gives no answer: compare what the files say.
+        b, a = distributions(before), distributions(after)
+        details.append(f"BEFORE's python gave no answer ({pb.error}): distributions read from the files")
+    else:
+        b, a = pb.dists, pa.dists
+        if pa.error and not pa.dists:
+            problems.append(f"AFTER's python gives no answer: {pa.error}")
+    wanted = default_intended() | {canonical(n) for n in (intended or set())}
+    meant = intended_drops(b, a, wanted)
     system_tools = _system_tools(before, b, set(b) - set(a) - meant)
     for key in sorted(set(b) - set(a)):
         d = b[key]
@@ -190,32 +260,30 @@ def check_python(engine, before: Side, after: Side, labels: dict[str, str], inte
         else:
             problems.append(f"{d.name} {d.version} is installed in BEFORE ({d.location}) and missing in AFTER")
     for key in sorted(set(b) & set(a)):
-        if b[key].version != a[key].version:
+        if b[key].version != a[key].version and key in wanted:
+            details.append(f"expected: {b[key].name} {b[key].version} in BEFORE, {a[key].version} in AFTER (a packaging or dev tool: the new environment brings its own)")
+        elif b[key].version != a[key].version:
             problems.append(f"{b[key].name}: {b[key].version} in BEFORE, {a[key].version} in AFTER")
     for key in sorted(set(a) - set(b)):
         details.append(f"only in AFTER: {a[key].name} {a[key].version}")
     modules = sorted({m for k in set(a) & set(b) for m in a[k].modules})
     imported = 0
-    if modules:
-        if pool is not None:
-            fb = pool.submit(import_modules, engine, before, modules, labels)
-            fa = pool.submit(import_modules, engine, after, modules, labels)
-            rb, ra = fb.result(), fa.result()
+    if pa.error and pa.dists:
+        details.append(f"AFTER: {pa.error}")
+    for m in modules:
+        err_b = pb.imports.get(m, "not tried")
+        if m not in pa.imports:
+            if err_b is None:
+                problems.append(f"import {m} was not reached in AFTER ({pa.error or 'no answer'})")
+            continue
+        err_a = pa.imports[m]
+        if err_a is None:
+            imported += 1
+        elif err_b is None:
+            problems.append(f"import {m} fails in AFTER: {err_a}")
         else:
-            rb, ra = import_modules(engine, before, modules, labels), import_modules(engine, after, modules, labels)
-        if isinstance(ra, str):
-            problems.append(f"the imports could not run in AFTER: {ra}")
-        else:
-            for m in modules:
-                err_b = rb.get(m) if isinstance(rb, dict) else "not run"
-                err_a = ra.get(m, "not reported")
-                if err_a is None:
-                    imported += 1
-                elif err_b is None:
-                    problems.append(f"import {m} fails in AFTER: {err_a}")
-                else:
-                    details.append(f"import {m} fails in BEFORE too: {err_b}")
+            details.append(f"import {m} fails in BEFORE too: {err_b}")
     details = [f"failed: {p}" for p in problems] + details
     kept = len(set(a) & set(b))
     summary = "; ".join(problems[:3]) if problems else f"{kept} distribution(s) at the same versions, {imported}/{len(modules)} top-level module(s) import in AFTER" + (f", {len(set(b) - set(a))} intended drop(s)" if set(b) - set(a) else "")
-    return Check("python", not problems, summary, details, {"problems": problems, "intended": sorted(b[k].name for k in meant)})
+    return Check("python", not problems, summary, details, {"problems": problems, "intended": sorted(b[k].name for k in set(b) - set(a) if k in meant or k in system_tools)})
