@@ -18,9 +18,10 @@ tools call)::
     result.missing_packages() # packages BEFORE had that provide the libraries AFTER lacks
 
 The checks, in order: config, executables, libraries, python, node, files, startup, and
-smoke when one is given. Each image's filesystem is exported once (a container that is
-created, never started) and read from the tar: nothing runs a shell in the images, so
-distroless and scratch images are verified too. Programs run only where a check needs the
+smoke when one is given. Each image's filesystem is read once without running anything in
+it: from its overlay2 layer folders when the engine runs on this machine, else from one
+`docker export` (a container that is created, never started) read as a tar. Nothing runs
+a shell in the images, so distroless and scratch images are verified too. Programs run only where a check needs the
 image's own interpreter (imports, require.resolve) or its own command (start-up), always
 with no network; every container carries io.slimmer.run=<run id> and is removed at the end.
 
@@ -110,7 +111,7 @@ def verify_images(engine, before: str, after: str, *, smoke=None, startup_second
         with ThreadPoolExecutor(max_workers=12) as pool:
             runs = {n: pool.submit(startup.observe, engine, Side(n, img, attrs[n].get("Config") or {}, None), startup_seconds, labels)
                     for n, img in (("before", before), ("after", after))} if startup_seconds > 0 else None
-            exports = {n: pool.submit(ImageFS.export, engine, img, labels) for n, img in (("before", before), ("after", after))}
+            exports = {n: pool.submit(ImageFS.load, engine, img, labels) for n, img in (("before", before), ("after", after))}
             for n, fut in exports.items():
                 fss[n] = fut.result()
             b = Side("before", before, attrs["before"].get("Config") or {}, fss["before"])

@@ -100,6 +100,102 @@ class ImageFS:
         return fs
 
     @classmethod
+    def from_overlay(cls, layers: list[str]) -> ImageFS:
+        """The merged view of overlay2 layer folders (lowest first), as the kernel would
+        show it: a whiteout (a 0/0 character device) deletes a path, an opaque folder
+        (xattr trusted.overlay.opaque=y) hides what lower layers had below it."""
+        import os
+
+        entries: dict[str, Entry] = {"/": Entry("/", "dir", 0, 0o755, 0, 0)}
+        host: dict[str, str] = {}
+
+        def drop(path: str, keep_self: bool = False) -> None:
+            existing = entries.get(path)
+            if existing is None:
+                return
+            if existing.kind != "dir":
+                if not keep_self:
+                    entries.pop(path, None)
+                    host.pop(path, None)
+                return
+            prefix = path.rstrip("/") + "/"
+            for p in [p for p in entries if p.startswith(prefix)]:
+                entries.pop(p, None)
+                host.pop(p, None)
+            if not keep_self:
+                entries.pop(path, None)
+                host.pop(path, None)
+
+        for layer in layers:
+            stack = [(layer, "/")]
+            while stack:
+                folder, rel = stack.pop()
+                try:
+                    items = list(os.scandir(folder))
+                except OSError:
+                    continue
+                for item in items:
+                    path = posixpath.join(rel, item.name)
+                    st = item.stat(follow_symlinks=False)
+                    if stat.S_ISCHR(st.st_mode) and st.st_rdev == 0:
+                        drop(path)
+                        continue
+                    mode, uid, gid = stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid
+                    if stat.S_ISDIR(st.st_mode):
+                        existing = entries.get(path)
+                        opaque = False
+                        try:
+                            opaque = os.getxattr(item.path, "trusted.overlay.opaque", follow_symlinks=False) == b"y"
+                        except OSError:
+                            pass
+                        if existing is not None and (existing.kind != "dir" or opaque):
+                            drop(path, keep_self=existing.kind == "dir")
+                        entries[path] = Entry(path, "dir", 0, mode, uid, gid)
+                        stack.append((item.path, path))
+                    elif stat.S_ISLNK(st.st_mode):
+                        drop(path)
+                        entries[path] = Entry(path, "link", 0, mode, uid, gid, os.readlink(item.path))
+                    elif stat.S_ISREG(st.st_mode):
+                        drop(path)
+                        entries[path] = Entry(path, "file", st.st_size, mode, uid, gid)
+                        host[path] = item.path
+                    else:
+                        drop(path)
+                        entries[path] = Entry(path, "other", 0, mode, uid, gid)
+        fs = cls(None, {}, entries)
+        fs._host = host
+        return fs
+
+    @staticmethod
+    def overlay_layers(engine, image: str) -> list[str] | None:
+        """The image's overlay2 layer folders (lowest first) when the engine is this
+        machine's and they can be read here; else None (then `export` reads a tar)."""
+        import os
+
+        if os.environ.get("SLIMMER_VERIFY_EXPORT") or os.environ.get("DOCKER_HOST", "unix://").split("://", 1)[0] not in ("unix", ""):
+            return None
+        try:
+            driver = engine.images.get(image).attrs.get("GraphDriver") or {}
+        except Exception:
+            return None
+        data = driver.get("Data") or {}
+        if driver.get("Name") != "overlay2" or not data.get("UpperDir"):
+            return None
+        layers = list(reversed([d for d in (data.get("LowerDir") or "").split(":") if d])) + [data["UpperDir"]]
+        if not all(os.path.isdir(d) and os.access(d, os.R_OK | os.X_OK) for d in layers):
+            return None
+        return layers
+
+    @classmethod
+    def load(cls, engine, image: str, labels: dict[str, str]) -> ImageFS:
+        """The image's files: straight from its overlay2 layers when the engine runs on
+        this machine (no copy), else from `docker export`."""
+        layers = cls.overlay_layers(engine, image)
+        if layers is not None:
+            return cls.from_overlay(layers)
+        return cls.export(engine, image, labels)
+
+    @classmethod
     def export(cls, engine, image: str, labels: dict[str, str]) -> ImageFS:
         """Create (never start) a container of the image, stream its filesystem into a
         temporary file, remove the container, and index the tar."""
@@ -179,6 +275,11 @@ class ImageFS:
         real = self.resolve(path)
         if real is None:
             return None
+        if real in getattr(self, "_host", {}):
+            try:
+                return open(self._host[real], "rb")  # noqa: SIM115 - the caller closes it
+            except OSError:
+                return None
         if real in self._contents:
             import io
 

@@ -201,7 +201,12 @@ def test_pruned_node_dependency(docker_engine, run_id, tmp_path):
     assert "tiny-dep" in node.summary and "tiny-dev" not in node.summary  # devDependencies may go
 
 
-def test_distroless_after_is_verified(docker_engine, run_id, tmp_path):
+@pytest.mark.parametrize("read", ["overlay", "export"])
+def test_distroless_after_is_verified(docker_engine, run_id, tmp_path, monkeypatch, read):
+    """Distroless has no shell: the files come from the layers or one export, never from a
+    program run in the image."""
+    if read == "export":
+        monkeypatch.setenv("SLIMMER_VERIFY_EXPORT", "1")
     (tmp_path / "app.py").write_text(DISTROLESS_APP)
     common = 'WORKDIR /app\nCOPY app.py .\nEXPOSE 8080\nENTRYPOINT ["/usr/bin/python3.11", "app.py"]\n'
     (tmp_path / "before.Dockerfile").write_text("FROM python:3.11-slim\n" + common)
@@ -243,3 +248,19 @@ def test_repair_loop_installs_the_missing_runtime_library(docker_engine, images)
     # Nothing it built is left behind.
     assert not docker_engine.images.list(filters={"label": f"{eng.LABEL}"}) or all(
         "slimmer-verify/" not in " ".join(i.tags) for i in docker_engine.images.list(filters={"label": eng.LABEL}))
+
+
+def test_rewrite_verify_cli_repairs_then_writes(images, tmp_path, docker_engine):
+    """`slimmer rewrite --verify`: slimmer's own split of BEFORE onto slim loses libgomp1;
+    the repair adds it, verify passes, the file is written, nothing built is left."""
+    folder = Path(images["folder"])
+    (folder / "Dockerfile").write_text(BEFORE)
+    out = tmp_path / "Dockerfile.opt"
+    done = subprocess.run([sys.executable, "-m", "slimmer", "rewrite", str(folder / "Dockerfile"), "--verify", "--explain", "-o", str(out)],
+                          capture_output=True, text=True, timeout=1200)
+    assert done.returncode == 0, done.stderr
+    assert "verify repair: round 1: installed libgomp1" in done.stderr and "verify passed" in done.stderr
+    text = out.read_text()
+    assert "apt-get install -y --no-install-recommends libgomp1" in text
+    assert text.index("FROM python:3.11-slim") < text.index(MARK)
+    assert not [i for i in docker_engine.images.list(filters={"label": eng.LABEL}) if any(t.startswith("slimmer-verify/") for t in i.tags)]

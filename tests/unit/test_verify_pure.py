@@ -204,3 +204,29 @@ def test_repair_adds_one_line_after_the_final_from_and_merges_later_rounds():
     assert "RUN apk add --no-cache libgomp\n" in alpine
     with pytest.raises(CannotRepair):
         repair_text(text, ["libx; rm -rf /"], "dpkg")
+
+
+def test_overlay_layers_merge_with_whiteouts_and_opaque_folders(tmp_path):
+    low, up = tmp_path / "low", tmp_path / "up"
+    for d in (low / "app" / "old", low / "etc", up / "app"):
+        d.mkdir(parents=True)
+    (low / "app" / "old" / "a.py").write_text("a")
+    (low / "app" / "keep.py").write_text("k")
+    (low / "etc" / "gone.conf").write_text("g")
+    (low / "etc" / "conf").write_text("old")
+    (up / "etc").mkdir()
+    (up / "etc" / "conf").write_text("newer")
+    os.symlink("keep.py", up / "app" / "link.py")
+    try:
+        os.mknod(up / "etc" / "gone.conf", 0o600 | __import__("stat").S_IFCHR, os.makedev(0, 0))
+        (up / "app" / "old").mkdir()
+        os.setxattr(up / "app" / "old", "trusted.overlay.opaque", b"y")
+        privileged = True
+    except (PermissionError, OSError):
+        privileged = False  # whiteouts and trusted xattrs need root, as the engine has
+    fs = ImageFS.from_overlay([str(low), str(up)])
+    assert fs.read("/etc/conf") == b"newer" and fs.entries["/etc/conf"].size == 5
+    assert fs.resolve("/app/link.py") == "/app/keep.py" and fs.read("/app/link.py") == b"k"
+    if privileged:
+        assert not fs.lexists("/etc/gone.conf")
+        assert fs.is_dir("/app/old") and not fs.lexists("/app/old/a.py")
