@@ -14,7 +14,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 
-from slimmer.verify.fs import ImageFS, which
+from slimmer.verify.fs import ImageFS
 from slimmer.verify.model import Check, Side, programs
 from slimmer.verify.pkgdb import PackageDB
 
@@ -144,9 +144,11 @@ def elf_candidates(side: Side) -> list[str]:
         base = posixpath.basename(path)
         if ".so" in base or entry.mode & 0o111 or base.endswith((".node", ".pyd")):
             out.append(path)
+    from slimmer.verify.executables import resolve_program
+
     for name in programs(side.argv):
-        found, _ = which(fs, name, side.path_var, side.workdir, None)
-        if found:
+        _found, _why, chain = resolve_program(side, name)  # a script's interpreter too
+        for found in chain:
             real = fs.resolve(found)
             if real and real not in out:
                 out.append(real)

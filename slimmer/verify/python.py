@@ -284,6 +284,6 @@ def check_python(engine, before: Side, after: Side, labels: dict[str, str], inte
         else:
             details.append(f"import {m} fails in BEFORE too: {err_b}")
     details = [f"failed: {p}" for p in problems] + details
-    kept = len(set(a) & set(b))
+    kept = sum(1 for k in set(a) & set(b) if a[k].version == b[k].version)
     summary = "; ".join(problems[:3]) if problems else f"{kept} distribution(s) at the same versions, {imported}/{len(modules)} top-level module(s) import in AFTER" + (f", {len(set(b) - set(a))} intended drop(s)" if set(b) - set(a) else "")
     return Check("python", not problems, summary, details, {"problems": problems, "intended": sorted(b[k].name for k in set(b) - set(a) if k in meant or k in system_tools)})
