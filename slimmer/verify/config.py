@@ -16,6 +16,14 @@ from slimmer.verify.model import Check, shell_words
 KEYS = ("Entrypoint", "Cmd", "Env", "User", "WorkingDir", "ExposedPorts", "Volumes", "Labels", "Healthcheck", "StopSignal", "Shell")
 OWN_LABELS = ("io.slimmer.",)
 BASE_LABELS = ("org.opencontainers.image.", "org.label-schema.", "maintainer")
+# Set by a toolchain base image (golang, python, node, rust, java): gone or changed when the
+# runtime stage starts from a slim or distroless base.
+TOOLCHAIN_ENV = {
+    "GOPATH", "GOLANG_VERSION", "GOTOOLCHAIN", "PYTHON_VERSION", "PYTHON_PIP_VERSION", "PYTHON_SETUPTOOLS_VERSION",
+    "PYTHON_GET_PIP_URL", "PYTHON_GET_PIP_SHA256", "PYTHON_SHA256", "GPG_KEY", "NODE_VERSION", "YARN_VERSION",
+    "RUSTUP_HOME", "CARGO_HOME", "RUST_VERSION", "JAVA_HOME", "JAVA_VERSION", "MAVEN_HOME", "MAVEN_CONFIG", "SSL_CERT_FILE",
+}
+TOOLCHAIN_BIN = ("/usr/local/go/bin", "/go/bin", "/usr/local/cargo/bin", "/opt/java/openjdk/bin", "/usr/share/maven/bin")
 EXPECTED_ENV = {"VIRTUAL_ENV", "PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED", "PIP_NO_CACHE_DIR", "PIP_DISABLE_PIP_VERSION_CHECK"}
 
 
@@ -27,9 +35,18 @@ def _path_expected(before: str | None, after: str | None) -> bool:
     """AFTER's PATH is BEFORE's, in the same order, with bin folders (a virtual
     environment's, an install prefix's) added."""
     a = [d for d in (after or "").split(":") if d]
-    b = [d for d in (before or "").split(":") if d]
+    b = [d for d in (before or "").split(":") if d and d not in TOOLCHAIN_BIN]
     extra = [d for d in a if d not in b]
     return [d for d in a if d in b] == b and all(d.rstrip("/").endswith("/bin") for d in extra)
+
+
+def _same_dirs(before: str | None, after: str | None) -> bool:
+    """The same folders in the same order once duplicates are dropped (a base image's PATH
+    that lists /usr/local/bin twice finds the same programs)."""
+    def dirs(value):
+        return list(dict.fromkeys(d.rstrip("/") for d in (value or "").split(":") if d))
+
+    return dirs(before) == dirs(after)
 
 
 def _as_exec(value: list[str] | None) -> list[str] | None:
@@ -51,10 +68,14 @@ def diff_config(before: dict, after: dict) -> tuple[list[str], list[str]]:
                 if vb == va:
                     continue
                 line = f"Env {name}: {vb!r} -> {va!r}" if vb is not None and va is not None else (f"Env {name} only after: {va!r}" if vb is None else f"Env {name} only before: {vb!r}")
-                if name in EXPECTED_ENV and vb is None:
+                if name in EXPECTED_ENV and vb is None or name == "NODE_ENV" and vb is None and va == "production":
                     expected.append(line + " (set by the rewrite's runtime stage)")
+                elif name in TOOLCHAIN_ENV:
+                    expected.append(line + " (set by the base image, which the runtime stage replaced)")
+                elif name == "PATH" and _same_dirs(vb, va):
+                    expected.append(line + " (the same folders in the same order)")
                 elif name == "PATH" and _path_expected(vb, va):
-                    expected.append(line + " (a bin folder added: the virtual environment's or install prefix's)")
+                    expected.append(line + " (bin folders of a virtual environment or install prefix added, the toolchain's left out)")
                 else:
                     bad.append(line)
             continue

@@ -230,3 +230,12 @@ def test_overlay_layers_merge_with_whiteouts_and_opaque_folders(tmp_path):
     if privileged:
         assert not fs.lexists("/etc/gone.conf")
         assert fs.is_dir("/app/old") and not fs.lexists("/app/old/a.py")
+
+
+def test_config_diff_toolchain_base_env_is_expected():
+    before = {"Env": ["PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "GOPATH=/go", "GOLANG_VERSION=1.19"], "Entrypoint": ["/app"]}
+    after = {"Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt"], "Entrypoint": ["/app"]}
+    bad, expected = diff_config(before, after)
+    assert bad == [] and len(expected) == 4
+    bad, _ = diff_config(before, dict(after, Env=after["Env"] + ["APP_MODE=debug"]))
+    assert bad == ["Env APP_MODE only after: 'debug'"]
