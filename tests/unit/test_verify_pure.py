@@ -239,3 +239,32 @@ def test_config_diff_toolchain_base_env_is_expected():
     assert bad == [] and len(expected) == 4
     bad, _ = diff_config(before, dict(after, Env=after["Env"] + ["APP_MODE=debug"]))
     assert bad == ["Env APP_MODE only after: 'debug'"]
+
+
+def test_rewrite_verify_writes_nothing_when_verify_fails(tmp_path, monkeypatch):
+    """The CLI plumbing of `rewrite --verify` (the loop itself is tested against the engine)."""
+    from click.testing import CliRunner
+
+    from slimmer.cli import main
+    from slimmer.verify import VerifyResult
+    from slimmer.verify.model import Check
+    from slimmer.verify import repair
+
+    seen = {}
+
+    def fake(original, rewritten, context, **kwargs):
+        seen["context"] = context
+        result = VerifyResult("b", "a", [Check("config", True, "same"), Check("files", False, "missing in AFTER: /app/util.py")])
+        return repair.Outcome(rewritten, result, [repair.Repair(1, ["libgomp1"], {"libgomp.so.1": "libgomp1"})], ["a note"])
+
+    monkeypatch.setattr(repair, "verify_rewrite", fake)
+    (tmp_path / "Dockerfile").write_text("FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n")
+    out = tmp_path / "Dockerfile.opt"
+    res = CliRunner().invoke(main, ["rewrite", str(tmp_path / "Dockerfile"), "--verify", "--explain", "-o", str(out)])
+    assert res.exit_code == 1
+    assert not out.exists()
+    assert "FAILED  files: missing in AFTER: /app/util.py" in res.output
+    assert "verify repair: round 1: installed libgomp1" in res.output and "verify: a note" in res.output
+    assert seen["context"] == str(tmp_path)
+    res = CliRunner().invoke(main, ["rewrite", str(tmp_path / "Dockerfile"), "--verify", "--check"])
+    assert res.exit_code == 2
