@@ -92,6 +92,14 @@ def _inspect(engine, image: str) -> dict:
         raise SlimmerError(f"cannot inspect image {image!r}: {exc.explanation or exc}") from None
 
 
+def _exposed_ports_of(future, config: dict):
+    """The EXPOSE ports BEFORE listened on, once its start-up run is over."""
+    from slimmer.verify import startup
+
+    exposed = startup.exposed_tcp(Side("before", "", config, None))
+    return lambda: future.result().listening & exposed
+
+
 def verify_images(engine, before: str, after: str, *, smoke=None, startup_seconds: float = 10, intended: set[str] | None = None,
                   run_id: str | None = None) -> VerifyResult:
     """Run every check of AFTER against BEFORE (image tags or ids); see the module docstring."""
@@ -109,8 +117,12 @@ def verify_images(engine, before: str, after: str, *, smoke=None, startup_second
     fss: dict = {}
     try:
         with ThreadPoolExecutor(max_workers=12) as pool:
-            runs = {n: pool.submit(startup.observe, engine, Side(n, img, attrs[n].get("Config") or {}, None), startup_seconds, labels)
-                    for n, img in (("before", before), ("after", after))} if startup_seconds > 0 else None
+            runs = None
+            if startup_seconds > 0:
+                runs = {"before": pool.submit(startup.observe, engine, Side("before", before, attrs["before"].get("Config") or {}, None), startup_seconds, labels)}
+                expected_ports = _exposed_ports_of(runs["before"], attrs["before"].get("Config") or {})
+                runs["after"] = pool.submit(startup.observe, engine, Side("after", after, attrs["after"].get("Config") or {}, None), startup_seconds, labels,
+                                            expected_ports, startup_seconds)
             exports = {n: pool.submit(ImageFS.load, engine, img, labels) for n, img in (("before", before), ("after", after))}
             for n, fut in exports.items():
                 fss[n] = fut.result()

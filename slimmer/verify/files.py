@@ -1,7 +1,8 @@
 """Check 6, files: the tree under the WORKDIR and every path the command names, compared
 path by path (kind, size, mode, owner). Files a rewrite drops on purpose (tests, dev
-requirement files, caches, VCS folders) are marked as intended; dependency folders
-(node_modules, site-packages, a venv) are left to the python and node checks."""
+requirement files, caches, VCS folders, the sources of a compile step) are marked as
+intended; dependency folders (node_modules, site-packages, a venv) are left to the python
+and node checks."""
 
 from __future__ import annotations
 
@@ -16,12 +17,18 @@ INTENDED = (
     "requirements-dev*.txt", "requirements_dev*.txt", "requirements-test*.txt", "requirements/dev*.txt", "requirements/test*.txt", "dev-requirements*.txt", "test-requirements*.txt",
     "*__pycache__*", "*.pyc", ".git", ".git/*", ".github", ".github/*", ".pytest_cache*", ".mypy_cache*", ".ruff_cache*", ".tox*", ".coverage", "coverage", "coverage/*", "htmlcov*",
     ".eslintrc*", ".prettierrc*", "jest.config.*", "tox.ini", ".pre-commit-config.yaml", ".dockerignore", ".editorconfig",
+    # The build's own files and the project's docs, copied by `COPY . .`, not run.
+    "Dockerfile", "Dockerfile.*", "*.Dockerfile", "*/Dockerfile", "docker-compose*.y*ml", "compose*.y*ml", "smoke.toml", ".gitignore",
+    ".gitattributes", "README*", "LICENSE*", "CHANGELOG*", "CONTRIBUTING*",
 )
+# Inputs of a compile step: the binary or the compiled output is what runs.
+BUILD_INPUTS = ("*.go", "go.mod", "go.sum", "*/go.mod", "*/go.sum", "*.c", "*.h", "*.cc", "*.cpp", "*.rs", "Cargo.toml", "Cargo.lock",
+                "*.java", "pom.xml", "build.gradle", "*.ts", "*.tsx", "tsconfig*.json", "Makefile")
 DEPENDENCY_MARKS = ("node_modules", "site-packages", "dist-packages", ".venv", "venv")
 
 
 def intended(rel: str) -> bool:
-    return any(fnmatch.fnmatchcase(rel, p) for p in INTENDED)
+    return any(fnmatch.fnmatchcase(rel, p) for p in INTENDED) or (not rel.endswith(".d.ts") and any(fnmatch.fnmatchcase(rel.rsplit("/", 1)[-1], p) for p in BUILD_INPUTS))
 
 
 def dependency_path(rel: str) -> bool:

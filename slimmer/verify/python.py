@@ -176,6 +176,21 @@ def _system_tools(side: Side, dists: dict[str, Dist], keys: set[str]) -> dict[st
     return out
 
 
+def _os_python_only(side: Side, dists: dict[str, Dist]) -> bool:
+    """BEFORE's Python is only the operating system's (its tools' libraries), and the
+    command does not start a python."""
+    from slimmer.verify.executables import resolve_program
+    from slimmer.verify.model import programs
+
+    if not all(d.location.startswith("/usr/lib/python3") for d in dists.values()):
+        return False
+    for name in programs(side.argv):
+        for path in resolve_program(side, name)[2] or [name]:
+            if re.search(r"(^|/)python[\d.]*$", path):
+                return False
+    return True
+
+
 def default_intended() -> set[str]:
     from slimmer.rules import data
 
@@ -247,6 +262,9 @@ def check_python(engine, before: Side, after: Side, labels: dict[str, str], inte
     else:
         b, a = pb.dists, pa.dists
         if pa.error and not pa.dists:
+            if python_of(after) is None and _os_python_only(before, b):
+                return Check("python", True, f"AFTER has no Python; BEFORE's {len(b)} distribution(s) are the base image's own (under /usr/lib/python3*) and the command does not run python",
+                             [f"intended drop: {d.name} {d.version} ({d.location})" for d in b.values()], {"problems": [], "intended": sorted(d.name for d in b.values())})
             problems.append(f"AFTER's python gives no answer: {pa.error}")
     wanted = default_intended() | {canonical(n) for n in (intended or set())}
     meant = intended_drops(b, a, wanted)

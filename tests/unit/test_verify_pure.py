@@ -268,3 +268,16 @@ def test_rewrite_verify_writes_nothing_when_verify_fails(tmp_path, monkeypatch):
     assert seen["context"] == str(tmp_path)
     res = CliRunner().invoke(main, ["rewrite", str(tmp_path / "Dockerfile"), "--verify", "--check"])
     assert res.exit_code == 2
+
+
+def test_startup_judgement():
+    from slimmer.verify.startup import Outcome, judge
+
+    assert judge(Outcome(None, {8000}), Outcome(None, {8000}), {8000}, 10).ok
+    assert judge(Outcome(3), Outcome(3), set(), 10).ok
+    slow = Outcome(None, {8000}, seconds=14.2, late=True)  # opened the port in the grace time
+    assert judge(Outcome(None, {8000}), slow, {8000}, 10).ok
+    gone = judge(Outcome(None, {8000}), Outcome(1, set(), seconds=2.0), {8000}, 10)
+    assert not gone.ok and "AFTER exited 1" in gone.summary and "port 8000" in gone.summary
+    deaf = judge(Outcome(None, {8000}), Outcome(None, set(), seconds=20, late=True), {8000}, 10)
+    assert not deaf.ok and deaf.summary == "BEFORE listens on EXPOSE port 8000, AFTER does not"
