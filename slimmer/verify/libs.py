@@ -112,7 +112,10 @@ class Resolver:
             return [d.replace("${ORIGIN}", origin).replace("$ORIGIN", origin) for d in dirs]
 
         dirs = [] if info.runpath else expand(info.rpath)
-        return dirs + self.ld_library_path + expand(info.runpath) + self.system
+        # A wheel's vendored libraries (auditwheel's <pkg>.libs folder) are loaded through
+        # the extension whose RPATH names that folder; their own needs are met from it.
+        vendored = [origin] if posixpath.basename(origin).endswith(".libs") else []
+        return dirs + self.ld_library_path + expand(info.runpath) + vendored + self.system
 
     def find(self, name: str, elf_path: str, info: ElfInfo) -> str | None:
         if "/" in name:
@@ -174,19 +177,33 @@ def scan(side: Side) -> dict[str, tuple[ElfInfo, dict[str, str | None]]]:
     return out
 
 
-def find_in(side: Side, name: str, elf_path: str | None, resolver: Resolver) -> str | None:
+def counterpart(fs: ImageFS, elf_path: str) -> str | None:
+    """The same ELF file in the other image: at the same path, or at the same place inside
+    a site-packages/dist-packages/node_modules folder (a venv moves them)."""
+    if fs.is_file(elf_path):
+        return elf_path
+    for mark in SCAN_DIR_MARKS:
+        if mark in elf_path:
+            tail = mark + elf_path.split(mark, 1)[1]
+            hits = [p for p in fs.entries if p.endswith(tail)]
+            if hits:
+                return sorted(hits)[0]
+    return None
+
+
+def find_in(side: Side, name: str, elf_path: str | None, resolver: Resolver) -> str | None | bool:
     """Where BEFORE has a library: through the same ELF's search path when BEFORE has that
-    ELF, else the system folders, else any file of that name."""
+    ELF (False when it does not resolve there either), else the system folders, else any
+    file of that name."""
     fs = side.fs
-    if elf_path:
-        fh = fs.open(elf_path)
+    twin = counterpart(fs, elf_path) if elf_path else None
+    if twin:
+        fh = fs.open(twin)
         if fh is not None:
             with fh:
                 info = read_elf(fh) if fh.read(4) == b"\x7fELF" and fh.seek(0) == 0 else None
             if info is not None:
-                hit = resolver.find(name, elf_path, info)
-                if hit:
-                    return hit
+                return resolver.find(name, twin, info) or False
     hit = resolver.find(name, "/", ElfInfo())
     if hit:
         return hit
@@ -207,7 +224,7 @@ def check_libraries(before: Side, after: Side) -> Check:
             if hit is not None:
                 continue
             where = find_in(before, name, path, resolver_b)
-            if where is None:
+            if not where:
                 both.setdefault(name, []).append(path)
                 continue
             if db is None:

@@ -281,3 +281,19 @@ def test_startup_judgement():
     assert not gone.ok and "AFTER exited 1" in gone.summary and "port 8000" in gone.summary
     deaf = judge(Outcome(None, {8000}), Outcome(None, set(), seconds=20, late=True), {8000}, 10)
     assert not deaf.ok and deaf.summary == "BEFORE listens on EXPOSE port 8000, AFTER does not"
+
+
+def test_vendored_wheel_libraries_and_counterparts():
+    from slimmer.verify.libs import counterpart, find_in
+
+    libs = "/opt/venv/lib/python3.11/site-packages/scipy.libs"
+    fs = ImageFS.from_entries({f"{libs}/libopenblas-ab.so": "x", f"{libs}/libgfortran-cd.so.5": "x"})
+    r = Resolver(fs, {})
+    # libopenblas (no RPATH of its own) finds libgfortran beside it, as the loader does
+    # once the extension's RPATH brought that folder in.
+    assert r.find("libgfortran-cd.so.5", f"{libs}/libopenblas-ab.so", ElfInfo()) == f"{libs}/libgfortran-cd.so.5"
+    before = ImageFS.from_entries({"/usr/local/lib/python3.11/dist-packages/x/_e.so": "x"})
+    assert counterpart(before, "/opt/venv/lib/python3.11/dist-packages/x/_e.so") == "/usr/local/lib/python3.11/dist-packages/x/_e.so"
+    # Not an ELF there: no twin to compare with, so the system folders are searched.
+    side = Side("before", "b", {}, before)
+    assert find_in(side, "libz.so.1", "/opt/venv/lib/python3.11/dist-packages/x/_e.so", Resolver(before, {})) is None
