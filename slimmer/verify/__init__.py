@@ -124,13 +124,15 @@ def verify_images(engine, before: str, after: str, *, smoke=None, startup_second
                 runs["after"] = pool.submit(startup.observe, engine, Side("after", after, attrs["after"].get("Config") or {}, None), startup_seconds, labels,
                                             expected_ports, startup_seconds)
             exports = {n: pool.submit(ImageFS.load, engine, img, labels) for n, img in (("before", before), ("after", after))}
+            base_futures = {n: pool.submit(config.base_config, engine, attrs[n]) for n in ("before", "after")}
             for n, fut in exports.items():
                 fss[n] = fut.result()
             b = Side("before", before, attrs["before"].get("Config") or {}, fss["before"])
             a = Side("after", after, attrs["after"].get("Config") or {}, fss["after"])
             py = pool.submit(python.check_python, engine, b, a, labels, intended, pool)
             nd = pool.submit(node.check_node, engine, b, a, labels, pool)
-            result.checks.append(config.check_config(b, a))
+            found = {n: f.result() for n, f in base_futures.items()}
+            result.checks.append(config.check_config(b, a, tuple((found[n] or (None, None))[1] for n in ("before", "after"))))
             result.checks.append(executables.check_executables(b, a))
             result.checks.append(libs.check_libraries(b, a))
             result.checks.append(py.result())

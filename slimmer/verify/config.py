@@ -55,10 +55,39 @@ def _as_exec(value: list[str] | None) -> list[str] | None:
     return value
 
 
-def diff_config(before: dict, after: dict) -> tuple[list[str], list[str]]:
-    """(unexpected differences, expected differences), one line each."""
+def base_config(engine, attrs: dict) -> tuple[str, dict] | None:
+    """(tag, Config) of the local image this one was built on: the one whose layers are the
+    longest proper prefix of its layers. What it sets, the Dockerfile did not."""
+    layers = (attrs.get("RootFS") or {}).get("Layers") or []
+    best = None
+    try:
+        candidates = engine.images.list()
+    except Exception:
+        return None
+    for image in candidates:
+        other = (image.attrs.get("RootFS") or {}).get("Layers") or []
+        if other and len(other) < len(layers) and layers[: len(other)] == other and (best is None or len(other) > len(best[0])):
+            best = (other, image)
+    if best is None:
+        return None
+    image = best[1]
+    return (image.tags[0] if image.tags else image.id[:19]), image.attrs.get("Config") or {}
+
+
+def diff_config(before: dict, after: dict, bases: tuple[dict | None, dict | None] = (None, None)) -> tuple[list[str], list[str]]:
+    """(unexpected differences, expected differences), one line each. bases: the Config of
+    each image's base image, when known: an Env or Label value that each image has from
+    its own base (not from its Dockerfile) is an expected difference."""
     bad: list[str] = []
     expected: list[str] = []
+    base_b, base_a = bases
+
+    def from_bases(kind: str, name: str, vb, va) -> bool:
+        if base_b is None or base_a is None:
+            return False
+        if kind == "Env":
+            return env_map(base_b.get("Env")).get(name) == vb and env_map(base_a.get("Env")).get(name) == va
+        return (base_b.get("Labels") or {}).get(name) == vb and (base_a.get("Labels") or {}).get(name) == va
     for key in KEYS:
         x, y = before.get(key), after.get(key)
         if key == "Env":
@@ -70,6 +99,8 @@ def diff_config(before: dict, after: dict) -> tuple[list[str], list[str]]:
                 line = f"Env {name}: {vb!r} -> {va!r}" if vb is not None and va is not None else (f"Env {name} only after: {va!r}" if vb is None else f"Env {name} only before: {vb!r}")
                 if name in EXPECTED_ENV and vb is None or name == "NODE_ENV" and vb is None and va == "production":
                     expected.append(line + " (set by the rewrite's runtime stage)")
+                elif from_bases("Env", name, vb, va):
+                    expected.append(line + " (each image has it from its base image, not from its Dockerfile)")
                 elif name in TOOLCHAIN_ENV:
                     expected.append(line + " (set by the base image, which the runtime stage replaced)")
                 elif name == "PATH" and _same_dirs(vb, va):
@@ -88,7 +119,7 @@ def diff_config(before: dict, after: dict) -> tuple[list[str], list[str]]:
                 line = f"Label {name}: {vb!r} -> {va!r}"
                 if name.startswith(OWN_LABELS):
                     continue  # slimmer's own run labels: not the user's
-                if name.startswith(BASE_LABELS):
+                if name.startswith(BASE_LABELS) or from_bases("Labels", name, vb, va):
                     expected.append(line + " (set by the base image)")
                 else:
                     bad.append(line)
@@ -103,8 +134,8 @@ def diff_config(before: dict, after: dict) -> tuple[list[str], list[str]]:
     return bad, expected
 
 
-def check_config(before, after) -> Check:
-    bad, expected = diff_config(before.config, after.config)
+def check_config(before, after, bases: tuple[dict | None, dict | None] = (None, None)) -> Check:
+    bad, expected = diff_config(before.config, after.config, bases)
     details = [f"differs: {line}" for line in bad] + [f"expected: {line}" for line in expected]
     if bad:
         summary = f"{len(bad)} difference(s): " + "; ".join(bad[:3])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+
 from slimmer.verify.model import Check
 
 
@@ -16,7 +18,7 @@ def check_smoke(engine, before_image: str, after_image: str, smoke, run_id: str,
         b, a = fb.result(), fa.result()
     else:
         b, a = one(before_image), one(after_image)
-    cmd = " ".join((smoke.entrypoint or []) + smoke.command)
+    cmd = shlex.join((smoke.entrypoint or []) + smoke.command)
     want = f" printing {smoke.expect!r}" if smoke.expect else ""
     details = [f"before: exit {b.exit_code}{' ok' if b.ok else ' FAILED'}", f"after: exit {a.exit_code}{' ok' if a.ok else ' FAILED'}"]
     if not a.ok:

@@ -297,3 +297,15 @@ def test_vendored_wheel_libraries_and_counterparts():
     # Not an ELF there: no twin to compare with, so the system folders are searched.
     side = Side("before", "b", {}, before)
     assert find_in(side, "libz.so.1", "/opt/venv/lib/python3.11/dist-packages/x/_e.so", Resolver(before, {})) is None
+
+
+def test_env_each_image_has_from_its_base_is_expected():
+    before = {"Env": ["PATH=/usr/bin", "PIP_FIND_LINKS=http://x/", "APP=1"]}
+    after = {"Env": ["PATH=/usr/bin", "APP=1"]}
+    bases = ({"Env": ["PATH=/usr/bin", "PIP_FIND_LINKS=http://x/"]}, {"Env": ["PATH=/usr/bin"]})
+    assert diff_config(before, after)[0] == ["Env PIP_FIND_LINKS only before: 'http://x/'"]
+    bad, expected = diff_config(before, after, bases)
+    assert bad == [] and "from its base image" in expected[0]
+    # The Dockerfile's own ENV is never excused by the base.
+    bad, _ = diff_config(before, {"Env": ["PATH=/usr/bin"]}, bases)
+    assert bad == ["Env APP only before: '1'"]
