@@ -20,6 +20,7 @@ Examples:
   slimmer rewrite -o Dockerfile.opt   # ./Dockerfile into a multi-stage build
   slimmer rewrite --diff --explain
   slimmer bench --smoke "python -c 'import app'" --format markdown
+  slimmer verify app:before app:after --format json
   slimmer rule SLM010
   slimmer graph Dockerfile --format mermaid
   slimmer graph examples/flask/Dockerfile --format json --target runtime
@@ -240,7 +241,9 @@ def _fix_file(df, findings, settings, unsafe, expect=None, force=False):
 @click.option("--cache-mounts", is_flag=True, help="Add BuildKit cache mounts to dependency installs.")
 @click.option("--exec-form", is_flag=True, help="Turn shell-form CMD/ENTRYPOINT into exec form (changes signal handling).")
 @click.option("--force", is_flag=True, help="With -o or --in-place, replace a read-only file too.")
-def rewrite(dockerfiles, output, diff, check, in_place, target, explain, skip, cpu_only, cache_mounts, exec_form, force) -> None:
+@click.option("--verify", "verify_", is_flag=True, help="Build the original and the rewrite, run `slimmer verify`, install runtime libraries the rewrite lost; write nothing unless it passes.")
+@click.option("--context", type=click.Path(file_okay=False, exists=True), help="With --verify: the build context (default: the Dockerfile's folder).")
+def rewrite(dockerfiles, output, diff, check, in_place, target, explain, skip, cpu_only, cache_mounts, exec_form, force, verify_, context) -> None:
     """Rewrite DOCKERFILE (default ./Dockerfile) into a lean multi-stage build.
 
     A builder stage keeps the toolchain; the runtime stage starts from a slim base and
@@ -250,6 +253,8 @@ def rewrite(dockerfiles, output, diff, check, in_place, target, explain, skip, c
     from slimmer.errors import EXIT_FINDINGS
 
     dockerfiles = dockerfiles or ("Dockerfile",)
+    if verify_ and (len(dockerfiles) > 1 or check):
+        raise click.UsageError("--verify builds one Dockerfile; it does not go with --check")
     if len(dockerfiles) > 1:
         if not check:
             raise click.UsageError("several Dockerfiles only go with --check")
@@ -260,10 +265,10 @@ def rewrite(dockerfiles, output, diff, check, in_place, target, explain, skip, c
             except SystemExit as exc:
                 changed = changed or exc.code == EXIT_FINDINGS
         sys.exit(EXIT_FINDINGS if changed else 0)
-    _rewrite_one(dockerfiles[0], output, diff, check, in_place, target, explain, skip, cpu_only, cache_mounts, exec_form, force)
+    _rewrite_one(dockerfiles[0], output, diff, check, in_place, target, explain, skip, cpu_only, cache_mounts, exec_form, force, verify_, context)
 
 
-def _rewrite_one(dockerfile, output, diff, check, in_place, target, explain, skip, cpu_only, cache_mounts, exec_form, force=False) -> None:
+def _rewrite_one(dockerfile, output, diff, check, in_place, target, explain, skip, cpu_only, cache_mounts, exec_form, force=False, verify_=False, context=None) -> None:
     from slimmer.errors import EXIT_FINDINGS
     from slimmer.parse import parse_file
     from slimmer.rewrite import Options
@@ -284,6 +289,8 @@ def _rewrite_one(dockerfile, output, diff, check, in_place, target, explain, ski
         result = _run_rewrite(df, opts)
     finally:
         _say_not_read(dockerfile)
+    if verify_:
+        result = _verified_rewrite(dockerfile, result, context, explain)
     if explain:
         for c in result.changes:
             where = f"{dockerfile}:{c.line}: " if c.line else f"{dockerfile}: "
@@ -336,6 +343,45 @@ def _run_rewrite(df, opts):
         raise InternalError(f"a transformation failed ({exc.message})", df.path) from None
 
 
+def _verified_rewrite(dockerfile, result, context, explain):
+    """`rewrite --verify`: the rewrite, repaired where verify found libraries missing; exits
+    1 (writing nothing) when it still fails."""
+    import copy
+
+    from slimmer.build.bench import Smoke
+    from slimmer.errors import EXIT_FINDINGS
+    from slimmer.verify.repair import verify_rewrite
+
+    context = context or os.path.dirname(os.path.abspath(dockerfile))
+    smoke = Smoke.from_toml(os.path.join(context, "smoke.toml")) if os.path.exists(os.path.join(context, "smoke.toml")) else None
+    live = sys.stderr.isatty()
+
+    def progress(message: str) -> None:
+        if live:
+            click.echo(f"\r\033[K{message[:110]}", nl=False, err=True)
+
+    try:
+        outcome = verify_rewrite(result.original, result.text, context, smoke=smoke, progress=progress)
+    finally:
+        if live:
+            click.echo("\r\033[K", nl=False, err=True)
+    if explain:
+        for repair in outcome.repairs:
+            click.echo(f"{dockerfile}: verify repair: {repair.describe()}", err=True)
+        for note in outcome.notes:
+            click.echo(f"{dockerfile}: verify: {note}", err=True)
+    if not outcome.ok:
+        click.echo(f"slimmer: {dockerfile}: the rewrite fails verify; nothing written", err=True)
+        for c in outcome.result.checks:
+            if not c.ok:
+                click.echo(f"  FAILED  {c.name}: {c.summary}", err=True)
+        sys.exit(EXIT_FINDINGS)
+    click.echo(f"{dockerfile}: verify passed: " + ", ".join(c.name for c in outcome.result.checks), err=True)
+    verified = copy.copy(result)
+    verified.text = outcome.text
+    return verified
+
+
 @main.command(epilog=EPILOG)
 @DOCKERFILE
 @click.option("--context", type=click.Path(file_okay=False, exists=True), help="Build context (default: the Dockerfile's folder).")
@@ -346,7 +392,8 @@ def _run_rewrite(df, opts):
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here too.")
 @click.option("--builder", help="buildx builder to use (e.g. a remote BuildKit); DOCKER_HOST is honoured.")
-def bench(dockerfile, context, rewritten, smoke_args, smoke_expect, repeat, fmt, output, builder) -> None:
+@click.option("--no-verify", is_flag=True, help="Skip `slimmer verify` of the two images.")
+def bench(dockerfile, context, rewritten, smoke_args, smoke_expect, repeat, fmt, output, builder, no_verify) -> None:
     """Build DOCKERFILE before and after the rewrite and measure both for real.
 
     Cold build (no cache), warm rebuild after editing one source file, image size,
@@ -386,7 +433,7 @@ def bench(dockerfile, context, rewritten, smoke_args, smoke_expect, repeat, fmt,
             click.echo(f"\r\033[K{message[:110]}", nl=False, err=True)
 
     try:
-        report = run_bench(dockerfile, context, rewritten_text, smoke, repeat, builder, progress)
+        report = run_bench(dockerfile, context, rewritten_text, smoke, repeat, builder, progress, verify=not no_verify)
     finally:
         if live:
             click.echo("\r\033[K", nl=False, err=True)
@@ -404,6 +451,55 @@ def bench(dockerfile, context, rewritten, smoke_args, smoke_expect, repeat, fmt,
     if before_ok and not after_ok:
         click.echo("slimmer: the rewritten image fails the smoke command that the original passes", err=True)
         sys.exit(EXIT_FINDINGS)
+
+
+@main.command(epilog=EPILOG)
+@click.argument("before")
+@click.argument("after")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--smoke", "smoke_args", help="Command to run in both images (replaces the entrypoint), or a smoke.toml file.")
+@click.option("--smoke-expect", help="Text the smoke command must print.")
+@click.option("--startup-seconds", type=click.FloatRange(0, 600), default=10, show_default=True, help="How long each image's own command runs (0: skip the start-up check).")
+@click.option("--intended", multiple=True, help="A Python distribution AFTER drops on purpose (repeatable).")
+@click.option("-v", "--verbose", is_flag=True, help="Show the evidence of passed checks too.")
+def verify(before, after, fmt, smoke_args, smoke_expect, startup_seconds, intended, verbose) -> None:
+    """Check that image AFTER behaves like image BEFORE (tags or ids).
+
+    Config, executables on PATH, shared libraries (ELF DT_NEEDED), Python distributions and
+    imports, Node dependencies, files under WORKDIR, start-up with no network, and the
+    smoke command when given. Exit 0: all passed; 1: a check failed; 2: bad input.
+    """
+    import json
+
+    from slimmer.build import engine as eng
+    from slimmer.errors import EXIT_FINDINGS
+    from slimmer.verify import verify_images
+
+    smoke = _verify_smoke(smoke_args, smoke_expect)
+    result = verify_images(eng.client(), before, after, smoke=smoke, startup_seconds=startup_seconds, intended=set(intended))
+    click.echo(json.dumps(result.to_dict(), indent=2) if fmt == "json" else result.to_text(verbose))
+    if not result.ok:
+        sys.exit(EXIT_FINDINGS)
+
+
+def _verify_smoke(smoke_args, smoke_expect):
+    """--smoke as a command line, or a smoke.toml file."""
+    import shlex
+
+    from slimmer.build.bench import Smoke
+
+    if not smoke_args:
+        return None
+    if smoke_args.endswith(".toml"):
+        if not os.path.isfile(smoke_args):
+            raise SlimmerError("no such smoke file", smoke_args)
+        smoke = Smoke.from_toml(smoke_args)
+    else:
+        words = shlex.split(smoke_args)
+        smoke = Smoke(words[1:], words[:1], None)
+    if smoke_expect:
+        smoke.expect = smoke_expect
+    return smoke
 
 
 @main.command()

@@ -122,6 +122,7 @@ def run_bench(
     repeat: int = 3,
     builder: str | None = None,
     progress: Callable[[str], None] | None = None,
+    verify: bool = True,
 ) -> dict:
     from slimmer.parse import parse_file
 
@@ -208,6 +209,11 @@ def run_bench(
             "config": _config_diff(variants["before"]["config"], variants["after"]["config"]),
             "files": _tree_diff(trees["before"], trees["after"]),
         }
+        if verify:  # the smoke ran above; verify adds the checks nobody has to write
+            from slimmer.verify import verify_images
+
+            say("verifying after against before")
+            report["verify"] = verify_images(engine, tags["before"], tags["after"], run_id=run_id).to_dict()
         report["stand_in_base_images"] = _stand_in(engine, df)
         report["machine"] = {"cpus": os.cpu_count(), "platform": platform.platform(), "python": sys.version.split()[0]}
         report["rewritten"] = rewritten_text

@@ -39,7 +39,30 @@ def rows(report: dict) -> list[list[str]]:
         ["cold build (median)", seconds(b["cold_build_s"]), seconds(a["cold_build_s"]), ratio(r["cold_build"])],
         ["warm rebuild after a source edit (median)", seconds(b["warm_rebuild_s"]), seconds(a["warm_rebuild_s"]), ratio(r["warm_rebuild"])],
         ["smoke", smoke_text(b["smoke"]), smoke_text(a["smoke"]), ""],
-    ]
+    ] + ([["verify", "", verify_text(report), ""]] if report.get("verify") else [])
+
+
+def verify_text(report: dict) -> str:
+    """"proven" when every verify check passed (and the smoke, when there is one), else
+    which checks failed."""
+    v = report.get("verify")
+    if not v:
+        return "not run"
+    failed = [c["name"] for c in v["checks"] if not c["ok"]]
+    smoke = report["after"].get("smoke")
+    if smoke is not None and not smoke["ok"]:
+        failed.append("smoke")
+    return "proven" if not failed else "FAILED: " + ", ".join(failed)
+
+
+def verify_lines(report: dict, markdown: bool) -> list[str]:
+    """One line per verify check."""
+    out = []
+    for c in (report.get("verify") or {}).get("checks", []):
+        mark = ("✅" if c["ok"] else "❌") if markdown else ("passed" if c["ok"] else "FAILED")
+        summary = c.get("summary", "")
+        out.append(f"- {mark} **{c['name']}**: {summary}" if markdown else f"  {mark}  {c['name']:<12} {summary}")
+    return out
 
 
 def to_table(report: dict) -> str:
@@ -54,6 +77,9 @@ def to_table(report: dict) -> str:
         notes.append("config differences: " + ", ".join(d["key"] for d in diffs))
     counts = report["equivalence"]["files"]["counts"]
     notes.append(f"app files under WORKDIR: {counts['only_before']} only before, {counts['only_after']} only after, {counts['changed']} changed")
+    if report.get("verify"):
+        notes.append("verify: " + verify_text(report))
+        notes.extend(verify_lines(report, False))
     return text + "\n".join(notes)
 
 
@@ -102,6 +128,8 @@ def to_markdown(report: dict, graph_mermaid: str | None = None) -> str:
         if eq["files"][key]:
             lines.append(f"- {key.replace('_', ' ')}: " + ", ".join(f"`{p}`" for p in eq["files"][key][:15]))
     lines += ["", "</details>"]
+    if report.get("verify"):
+        lines += ["", f"<details><summary>Verify: {verify_text(report)}</summary>", ""] + verify_lines(report, True) + ["", "</details>"]
     if graph_mermaid:
         lines += ["", "<details><summary>Stage graph of the rewritten Dockerfile</summary>", "", "```mermaid", graph_mermaid, "```", "", "</details>"]
     notes = [f"Medians of {report['repeat']} run(s) each, built side by side; warm rebuild after editing `{report['edited_file']}`."]

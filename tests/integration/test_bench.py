@@ -93,6 +93,10 @@ def test_bench_reports_every_figure_and_cleans_up(tmp_path, docker_engine):
     assert report["edited_file"] == "main.go"
     keys = {d["key"] for d in report["equivalence"]["config"]}
     assert "Entrypoint" not in keys and "Cmd" not in keys
+    # bench runs verify by default: the Go binary on distroless is proven equivalent.
+    checks = {c["name"]: c for c in report["verify"]["checks"]}
+    assert set(checks) >= {"config", "executables", "libraries", "files", "startup"}
+    assert report["verify"]["ok"], json.dumps(report["verify"], indent=1)
     after_images, containers = labelled(docker_engine)
     assert len(after_images) == len(before_images) and not containers
 

@@ -62,3 +62,19 @@ def test_report_command_exit_codes(tmp_path):
     bad.write_text("{not json")
     result = CliRunner().invoke(main, ["report", str(old), str(bad)])
     assert result.exit_code == 2 and "not a bench JSON report" in result.stderr
+
+
+def test_verify_verdict_in_table_and_markdown():
+    checks = [{"name": "config", "ok": True, "summary": "match", "details": []},
+              {"name": "libraries", "ok": False, "summary": "libgomp.so.1 missing (package libgomp1 in BEFORE)", "details": []}]
+    r = report()
+    r["verify"] = {"ok": False, "checks": checks}
+    text, md = to_table(r), to_markdown(r)
+    assert "FAILED: libraries" in text and "libgomp.so.1 missing" in text
+    assert "| verify |  | FAILED: libraries |  |" in md and "❌ **libraries**" in md and "✅ **config**" in md
+    r["verify"] = {"ok": True, "checks": checks[:1]}
+    assert "| verify |  | proven |  |" in to_markdown(r)
+    r["after"]["smoke"] = {"ok": False, "exit_code": 1, "output": ""}
+    assert "FAILED: smoke" in to_table(r)  # the smoke counts too
+    del r["verify"]
+    assert "verify" not in to_table(r)  # bench --no-verify: no row
