@@ -24,6 +24,15 @@ def layers_data() -> dict:
     return data("layers")
 
 
+def side_stage(stage: Stage) -> bool:
+    """True for a stage named for tests, development, debugging or docs (`AS test`,
+    `AS dev-tools`): one built on purpose with `--target NAME`, not the production image."""
+    if not stage.name:
+        return False
+    side = set(layers_data()["side_stage_names"])
+    return stage.name in side or stage.name.split("-")[0] in side or stage.name.split("_")[0] in side
+
+
 # --- COPY / ADD ---------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ import re
 
 from slimmer.model.shell import Command
 from slimmer.rules import data, rule
+from slimmer.rules.facts_layers import side_stage
 from slimmer.rules.facts_node import runs
 
 APT = {"apt-get", "apt", "aptitude"}
@@ -141,6 +142,8 @@ def _kept(cmds: tuple[Command, ...]) -> list[str]:
 def check(ctx, r):
     runtime = data("packages")["dev_to_runtime"]
     for stage in ctx.stages_for(r.scope):
+        if side_stage(stage):
+            continue  # a test / dev stage built with --target (as SLM074 reads it) needs its toolchain
         for ins, cmds in runs(ctx, stage):
             kept = _kept(cmds)
             if not kept:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from slimmer.rules import rule
+from slimmer.rules.facts_runtime import effective
 
 # `exec prog` as a command of the script (first, or after && / ; / ||): the shell replaces
 # itself with the program, which then is PID 1 and gets the signals.
@@ -25,21 +26,6 @@ def _skipped_by_directive(ctx) -> bool:
             if "jsonargsrecommended" in skipped or "all" in skipped:
                 return True
     return False
-
-
-def effective(ctx):
-    """The CMD and ENTRYPOINT the target image runs with (later ones win; an ENTRYPOINT in a
-    later stage resets a CMD inherited from an earlier one, as for a base image)."""
-    cmd = entrypoint = None
-    for stage in ctx.stage_ancestry(ctx.target):
-        for ins in stage.instructions:
-            if ins.keyword == "CMD":
-                cmd = ins
-            elif ins.keyword == "ENTRYPOINT":
-                entrypoint = ins
-                if cmd is not None and cmd.stage_index != ins.stage_index:
-                    cmd = None
-    return cmd, entrypoint
 
 
 def _not_json(ins) -> str:

@@ -110,5 +110,24 @@ def check(ctx, r):
     yield r.finding(
         ins,
         f"single-stage build that compiles ({what}): the toolchain and build files ship in the image; "
-        f"multi-stage candidate: `slimmer rewrite` can split it into a builder and a runtime stage",
+        f"multi-stage candidate: {_rewrite_verdict(ctx)}",
+    )
+
+
+def _rewrite_verdict(ctx) -> str:
+    """What `slimmer rewrite` would do with this file, asked of the rewrite itself: the split
+    is promised only when the rewrite makes it; otherwise its reason for refusing is quoted."""
+    from slimmer.rewrite import Options, rewrite  # the rewrite runs the rules: import late
+
+    try:
+        result = rewrite(ctx.dockerfile, Options(target=ctx.target.name_as_written or str(ctx.target.index)))
+    except Exception:  # noqa: BLE001 - a finding must not fail on a rewrite problem
+        return "split it into a builder stage with the toolchain and a runtime stage with the artefacts"
+    if result.split:
+        return "`slimmer rewrite` can split it into a builder and a runtime stage"
+    reason = next((n.reason for n in result.notes if n.reason.startswith("not split:")), "")
+    reason = reason.removeprefix("not split:").strip()
+    return (
+        f"split it by hand into a builder and a runtime stage; `slimmer rewrite` does not split it ({reason})"
+        if reason else "split it by hand into a builder and a runtime stage; `slimmer rewrite` does not split it"
     )

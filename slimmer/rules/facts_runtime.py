@@ -1,0 +1,271 @@
+"""What the container runs and what the build steps run: the effective CMD/ENTRYPOINT, the
+program behind runners (npx, yarn, npm run, python -m, poetry run), package.json scripts,
+development servers and build steps that need devDependencies (SLM021, SLM070, SLM078)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+from dataclasses import dataclass
+
+from slimmer.model.nodes import Instruction, Stage
+from slimmer.model.shell import Command, parse_commands
+from slimmer.rules import data
+from slimmer.rules.facts_layers import context_known, copy_parts, from_context
+
+SMALL = 512 * 1024  # context files read whole by these rules (package.json), at most
+
+
+def runtime_data() -> dict:
+    return data("runtime")
+
+
+# --- reading the build context ------------------------------------------------------------------
+
+
+def read_context_file(ctx, rel: str, limit: int = SMALL) -> str | None:
+    """The text of a small file of the build context, or None when it is missing, larger than
+    `limit`, or resolves outside the context (a symlink or `..`)."""
+    if not context_known(ctx.dockerfile.path) or not rel or "$" in rel:
+        return None
+    root = os.path.realpath(ctx.context_dir)
+    path = os.path.realpath(os.path.join(root, rel.lstrip("/")))
+    if path != root and not path.startswith(root + os.sep):
+        return None
+    try:
+        if not os.path.isfile(path) or os.path.getsize(path) > limit:
+            return None
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            return fh.read(limit)
+    except OSError:
+        return None
+
+
+# --- the container's command ---------------------------------------------------------------------
+
+
+def effective(ctx) -> tuple[Instruction | None, Instruction | None]:
+    """The CMD and ENTRYPOINT the target image runs with (later ones win; an ENTRYPOINT in a
+    later stage resets a CMD inherited from an earlier one, as for a base image)."""
+    cmd = entrypoint = None
+    for stage in ctx.stage_ancestry(ctx.target):
+        for ins in stage.instructions:
+            if ins.keyword == "CMD":
+                cmd = ins
+            elif ins.keyword == "ENTRYPOINT":
+                entrypoint = ins
+                if cmd is not None and cmd.stage_index != ins.stage_index:
+                    cmd = None
+    return cmd, entrypoint
+
+
+def instruction_commands(ins: Instruction) -> tuple[Command, ...]:
+    """The commands a CMD / ENTRYPOINT / RUN line runs, exec form included."""
+    if ins.exec_form is not None:
+        return parse_commands(shlex.join(ins.exec_form)) if ins.exec_form else ()
+    return parse_commands(ins.args)
+
+
+def container_commands(ctx) -> list[tuple[Instruction, Command]]:
+    """The commands the container starts with: the ENTRYPOINT's and the CMD's (an entrypoint
+    script usually ends in `exec "$@"`, so the CMD is read on its own too)."""
+    cmd, entrypoint = effective(ctx)
+    out: list[tuple[Instruction, Command]] = []
+    for ins in (entrypoint, cmd):
+        if ins is not None:
+            out += [(ins, c) for c in instruction_commands(ins)]
+    return out
+
+
+# --- programs behind runners -----------------------------------------------------------------------
+
+_YARN_BUILTINS = {"add", "install", "remove", "upgrade", "why", "info", "cache", "config", "global", "init",
+                  "link", "pack", "publish", "workspaces", "workspace", "set", "dlx", "node", "up", "audit"}
+
+
+@dataclass(frozen=True)
+class Program:
+    name: str  # the program that runs: uvicorn, ng, manage.py; "" when unknown
+    words: tuple[str, ...]  # its positional words
+    command: Command
+    script: str | None = None  # a package.json script the command runs (`npm start` -> start)
+    shown: str = ""  # how the user wrote it, for messages
+
+    def has_option(self, *names: str) -> bool:
+        return self.command.has_option(*names)
+
+
+def program(cmd: Command) -> Program:
+    """The program a command really runs: `npx ng serve` -> ng serve, `python manage.py
+    runserver` -> manage.py runserver, `npm start` -> the script `start`."""
+    argv = list(cmd.argv)
+    shown = " ".join(argv[:4])
+    runners = data("node_tooling")["tests"]["runners"]
+    for _ in range(3):
+        if not argv:
+            break
+        head = argv[0].rsplit("/", 1)[-1]
+        rest = argv[1:]
+        words = [a for a in rest if not a.startswith("-")]
+        if head in ("npm", "pnpm", "bun") and words[:1] in (["run"], ["run-script"]) and len(words) > 1:
+            return Program("", tuple(words[2:]), cmd, words[1], shown)
+        if head in ("npm", "pnpm", "yarn", "bun") and words[:1] in (["start"], ["test"]) and head != "bun":
+            return Program("", tuple(words[1:]), cmd, words[0], shown)
+        if head in ("yarn", "pnpm", "npm") and words[:1] == ["exec"]:
+            argv = rest[rest.index("exec") + 1:]
+            argv = [a for a in argv if a != "--"]
+            continue
+        if head == "yarn" and words and words[0] not in _YARN_BUILTINS and words[0] != "run":
+            return Program("", tuple(words[1:]), cmd, words[0], shown)
+        if head == "yarn" and words[:1] == ["run"] and len(words) > 1:
+            return Program("", tuple(words[2:]), cmd, words[1], shown)
+        if head == "pnpm" and words[:1] in (["dlx"],):
+            argv = rest[rest.index("dlx") + 1:]
+            continue
+        if head in ("npx", "bunx"):
+            i = 0
+            while i < len(rest) and rest[i].startswith("-"):
+                i += 2 if rest[i] in ("-p", "--package") else 1
+            argv = rest[i:]
+            continue
+        if head in runners and head not in ("npx", "bunx"):
+            word = runners[head]
+            if not word:
+                argv = rest
+                continue
+            if words[:1] == [word]:
+                argv = rest[rest.index(word) + 1:]
+                continue
+        if head.startswith("python") or head == "php":
+            # python manage.py runserver, php artisan serve
+            if rest and not rest[0].startswith("-"):
+                argv = rest
+                continue
+        break
+    if not argv:
+        return Program("", (), cmd, None, shown)
+    name = argv[0].rsplit("/", 1)[-1]
+    return Program(name, tuple(a for a in argv[1:] if not a.startswith("-")), cmd, None, shown)
+
+
+# --- package.json -----------------------------------------------------------------------------------
+
+
+def _package_json_source(ctx, stage: Stage) -> str | None:
+    """Where, in the context, the package.json the stage installs from comes from."""
+    for st in ctx.stage_ancestry(stage):
+        for ins in st.instructions:
+            if not from_context(ins):
+                continue
+            parts = copy_parts(ins)
+            if parts is None:
+                continue
+            for source in parts[0]:
+                base = source.rstrip("/").rsplit("/", 1)[-1]
+                folder = source.rstrip("/").rsplit("/", 1)[0] if "/" in source.rstrip("/") else ""
+                if base in ("package.json", "package*.json", "package.json*") or base.startswith("package*"):
+                    return f"{folder}/package.json".lstrip("/") if folder not in ("", ".") else "package.json"
+                if source in (".", "./"):
+                    return "package.json"
+    return None
+
+
+def package_json(ctx, stage: Stage) -> dict | None:
+    """The package.json (parsed) that the stage's npm/yarn/pnpm installs read, when it is in the
+    build context; None when it is not there or is not valid JSON."""
+    source = _package_json_source(ctx, stage) or "package.json"
+    text = read_context_file(ctx, source)
+    if text is None:
+        return None
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        return None
+    return doc if isinstance(doc, dict) else None
+
+
+def dev_dependencies(pkg: dict | None) -> dict | None:
+    """The devDependencies of a package.json; None when the package.json is not known."""
+    if pkg is None:
+        return None
+    dev = pkg.get("devDependencies") or {}
+    return dev if isinstance(dev, dict) else {}
+
+
+def script_text(pkg: dict | None, name: str) -> str | None:
+    scripts = (pkg or {}).get("scripts") or {}
+    value = scripts.get(name) if isinstance(scripts, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def _expanded(cmd: Command, pkg: dict | None, depth: int = 0) -> list[tuple[Program, str]]:
+    """The programs a command runs, package.json scripts followed (up to 3 levels), each with
+    the script text that led to it ("" for the command itself)."""
+    prog = program(cmd)
+    if prog.script is None:
+        return [(prog, "")]
+    text = script_text(pkg, prog.script)
+    if prog.script == "start" and text is None and pkg is not None:
+        text = "node server.js"  # npm's default start script
+    if text is None or depth > 2:
+        return [(prog, "")]
+    out = [(prog, "")]
+    for c in parse_commands(text):
+        out += [(p, via or text) for p, via in _expanded(c, pkg, depth + 1)]
+    return out
+
+
+# --- development servers ------------------------------------------------------------------------------
+
+
+def _dev_server_entry(prog: Program) -> dict | None:
+    for entry in runtime_data()["dev_servers"]:
+        if prog.name != entry["command"]:
+            continue
+        subs = entry.get("sub")
+        if subs is not None and (prog.words[0] if prog.words else "") not in subs:
+            continue
+        options = entry.get("options")
+        if options and not prog.has_option(*options):
+            continue
+        return entry
+    return None
+
+
+def dev_server(ctx) -> tuple[Instruction, str] | None:
+    """(CMD/ENTRYPOINT, description) when the container starts a development server."""
+    pkg = package_json(ctx, ctx.target)
+    for ins, cmd in container_commands(ctx):
+        for prog, via in _expanded(cmd, pkg):
+            entry = _dev_server_entry(prog)
+            if entry is not None:
+                shown = f"`{cmd.text}` runs `{via}`: " if via else ""
+                return ins, f"{shown}{entry['what']}"
+            if prog.script and pkg is None and prog.script in runtime_data()["dev_script_names"]:
+                return ins, f"`{cmd.text}` (a `{prog.script}` script, by its name a development server)"
+    return None
+
+
+# --- build steps that need devDependencies ------------------------------------------------------------
+
+
+def _bins(dev: dict | None) -> set[str]:
+    names = runtime_data()["node_bins"]
+    return {names.get(p, p.rsplit("/", 1)[-1]) for p in (dev or {})}
+
+
+def needs_dev_tools(cmd: Command, pkg: dict | None) -> str | None:
+    """How the command uses devDependencies (a build tool or a devDependency's binary, maybe
+    through a package.json script), or None."""
+    d = runtime_data()
+    tools = set(d["node_build_tools"]) | _bins(dev_dependencies(pkg))
+    subs = d["node_build_subcommands"]
+    for prog, via in _expanded(cmd, pkg):
+        if prog.name and prog.name in tools:
+            wanted = subs.get(prog.name)
+            if wanted is None or (prog.words[:1] and prog.words[0] in wanted):
+                return f"`{cmd.text}` runs `{via}`" if via else f"`{cmd.text}`"
+        if prog.script and pkg is None and prog.script.split(":")[0] == "build":
+            return f"`{cmd.text}`"
+    return None

@@ -1,0 +1,205 @@
+"""False positives and wrong advice seen on real-world files (issue 12): each case failed
+before its fix."""
+
+from __future__ import annotations
+
+import json
+
+from slimmer.parse import parse_file
+from slimmer.rules.engine import Settings, analyze
+
+
+def run(tmp_path, rid, dockerfile, files=None, target=None):
+    for fname, content in (files or {}).items():
+        path = tmp_path / fname
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content)
+    path = tmp_path / "Dockerfile"
+    path.write_text(dockerfile.lstrip("\n"))
+    df = parse_file(path)
+    return [f for f in analyze(df, Settings(select={rid}, target=target)) if f.rule.id == rid]
+
+
+# --- SLM010: pip reads --no-cache as --no-cache-dir ------------------------------------------
+
+
+def test_slm010_accepts_pips_abbreviation(tmp_path):
+    assert run(tmp_path, "SLM010", "FROM python:3.12-slim\nRUN pip install --no-cache flask\n") == []
+    assert run(tmp_path, "SLM010", "FROM python:3.12-slim\nRUN pip3 install --no-cache-d -r r.txt\n") == []
+
+
+def test_slm010_still_finds_other_options(tmp_path):
+    # --no-compile is not an abbreviation of --no-cache-dir
+    assert len(run(tmp_path, "SLM010", "FROM python:3.12-slim\nRUN pip install --no-compile flask\n")) == 1
+
+
+# --- SLM002: apt install too ------------------------------------------------------------------
+
+
+def test_slm002_covers_apt_install(tmp_path):
+    found = run(tmp_path, "SLM002", "FROM debian:12-slim\nRUN apt update && apt install -y curl\n")
+    assert len(found) == 1
+    assert found[0].message.startswith("apt install")
+    assert found[0].fix is not None
+
+
+def test_slm002_apt_install_with_option_is_clean(tmp_path):
+    assert run(tmp_path, "SLM002", "FROM debian:12-slim\nRUN apt install -y --no-install-recommends curl\n") == []
+
+
+# --- SLM021: only when there are devDependencies, and not on development images -----------------
+
+NODE = """
+FROM node:20-slim
+WORKDIR /app
+COPY package*.json ./
+RUN npm ci
+COPY . .
+CMD {cmd}
+"""
+
+
+def _package(dev=None, scripts=None):
+    doc = {"name": "app", "dependencies": {"express": "^4"}}
+    if dev is not None:
+        doc["devDependencies"] = dev
+    if scripts:
+        doc["scripts"] = scripts
+    return json.dumps(doc)
+
+
+def test_slm021_silent_without_dev_dependencies(tmp_path):
+    files = {"package.json": _package(), "package-lock.json": "{}"}
+    assert run(tmp_path, "SLM021", NODE.format(cmd='["node", "server.js"]'), files) == []
+
+
+def test_slm021_silent_with_empty_dev_dependencies(tmp_path):
+    files = {"package.json": _package(dev={}), "package-lock.json": "{}"}
+    assert run(tmp_path, "SLM021", NODE.format(cmd='["node", "server.js"]'), files) == []
+
+
+def test_slm021_names_the_dev_dependencies(tmp_path):
+    files = {"package.json": _package(dev={"jest": "^29", "eslint": "^8"})}
+    found = run(tmp_path, "SLM021", NODE.format(cmd='["node", "server.js"]'), files)
+    assert len(found) == 1 and "--omit=dev" in found[0].message and "jest" in found[0].message
+
+
+def test_slm021_without_package_json_in_context_still_reports(tmp_path):
+    assert len(run(tmp_path, "SLM021", NODE.format(cmd='["node", "server.js"]'))) == 1
+
+
+def test_slm021_dev_server_command_is_a_development_image(tmp_path):
+    for cmd in ('["npx", "ng", "serve", "--host", "0.0.0.0"]', "npx vue-cli-service serve",
+                '["npx", "react-scripts", "start"]', '["npx", "nodemon", "server.js"]'):
+        found = run(tmp_path, "SLM021", NODE.format(cmd=cmd), {"package.json": _package(dev={"x": "1"})})
+        assert len(found) == 1, cmd
+        assert "--omit=dev" not in found[0].message, cmd
+        assert "development image" in found[0].message, cmd
+
+
+def test_slm021_npm_start_script_that_is_a_dev_server(tmp_path):
+    files = {"package.json": _package(dev={"react-scripts": "5"}, scripts={"start": "react-scripts start"})}
+    found = run(tmp_path, "SLM021", NODE.format(cmd='["npm", "start"]'), files)
+    assert len(found) == 1 and "--omit=dev" not in found[0].message
+    assert "react-scripts start" in found[0].message
+
+
+def test_slm021_build_step_needs_dev_tools(tmp_path):
+    dockerfile = """
+FROM node:20-slim
+WORKDIR /app
+COPY package*.json ./
+RUN npm ci
+COPY . .
+RUN npx tsc -p .
+CMD ["node", "dist/index.js"]
+"""
+    found = run(tmp_path, "SLM021", dockerfile, {"package.json": _package(dev={"typescript": "5"})})
+    assert len(found) == 1
+    msg = found[0].message
+    assert "add --omit=dev" not in msg and "tsc" in msg and "npm prune --omit=dev" in msg
+
+
+def test_slm021_npm_run_build_script_with_tsc(tmp_path):
+    dockerfile = """
+FROM node:20-slim
+WORKDIR /app
+COPY package*.json ./
+RUN npm ci
+COPY . .
+RUN npm run build
+CMD ["node", "dist/index.js"]
+"""
+    files = {"package.json": _package(dev={"typescript": "5"}, scripts={"build": "tsc -p ."})}
+    found = run(tmp_path, "SLM021", dockerfile, files)
+    assert len(found) == 1 and "add --omit=dev" not in found[0].message and "npm run build" in found[0].message
+
+
+# --- SLM030: a side stage built with --target is a development image ------------------------------
+
+SIDE = """
+FROM python:3.12-slim AS base
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+
+FROM base AS production
+COPY . .
+CMD ["gunicorn", "app:app"]
+
+FROM base AS development
+RUN apt-get update && apt-get install -y --no-install-recommends build-essential gdb \\
+    && rm -rf /var/lib/apt/lists/*
+COPY . .
+CMD ["flask", "run", "--debug"]
+"""
+
+
+def test_slm030_silent_on_a_side_stage_slm074_reads_as_built_with_target(tmp_path):
+    assert run(tmp_path, "SLM030", SIDE) == []
+    assert run(tmp_path, "SLM030", SIDE, target="development") == []
+
+
+def test_slm030_still_reports_the_production_stage(tmp_path):
+    text = SIDE.replace("COPY . .\nCMD [\"gunicorn\"", "RUN apt-get install -y gcc\nCOPY . .\nCMD [\"gunicorn\"")
+    found = run(tmp_path, "SLM030", text, target="production")
+    assert [f.line for f in found] == [7]
+
+
+# --- SLM075: only promise a split the rewrite makes --------------------------------------------
+
+
+def test_slm075_quotes_the_rewrite_refusal(tmp_path):
+    # The rewrite refuses a stage that runs `make` outside a build step it knows.
+    from slimmer.rewrite import Options, rewrite
+
+    dockerfile = """
+FROM python:3.11
+RUN apt-get update && apt-get install -y gcc libpq-dev && rm -rf /var/lib/apt/lists/*
+COPY . .
+RUN pip install --no-cache-dir psycopg2
+RUN make
+CMD ["python", "app.py"]
+"""
+    found = run(tmp_path, "SLM075", dockerfile)
+    result = rewrite(parse_file(tmp_path / "Dockerfile"), Options())
+    assert not result.split
+    reason = next(n.reason for n in result.notes if n.reason.startswith("not split:"))
+    assert len(found) == 1
+    assert "can split it" not in found[0].message
+    assert reason.removeprefix("not split: ") in found[0].message
+
+
+def test_slm075_promises_the_split_when_the_rewrite_makes_it(tmp_path):
+    dockerfile = """
+FROM golang:1.22
+WORKDIR /src
+COPY . .
+RUN go build -o /usr/local/bin/app ./cmd/app
+CMD ["app"]
+"""
+    found = run(tmp_path, "SLM075", dockerfile)
+    from slimmer.rewrite import Options, rewrite
+
+    assert rewrite(parse_file(tmp_path / "Dockerfile"), Options()).split
+    assert len(found) == 1 and "`slimmer rewrite` can split it" in found[0].message
