@@ -23,6 +23,9 @@ class Command:
     argv: tuple[str, ...]  # the command and its arguments, wrappers and VAR= prefixes removed
     assignments: tuple[tuple[str, str], ...] = field(default=())
     index: int = 0  # position among the RUN's commands
+    # Redirections as (operator, target word): `pip install x>=2` is pip install x, ('>', '=2').
+    # Only from the real shell parse; descriptor duplications such as 2>&1 are left out.
+    redirects: tuple[tuple[str, str], ...] = field(default=())
 
     @property
     def name(self) -> str:
@@ -151,7 +154,7 @@ def _normalise(words: list[str], assignments: list[tuple[str, str]]) -> list[str
 KEYWORDS = {"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}", "(", ")"}
 
 
-def _from_words(words: list[str], out: list[Command], depth: int) -> None:
+def _from_words(words: list[str], out: list[Command], depth: int, redirects: tuple[tuple[str, str], ...] = ()) -> None:
     while words and words[0] in KEYWORDS:
         words = words[1:]
     assignments: list[tuple[str, str]] = []
@@ -167,16 +170,17 @@ def _from_words(words: list[str], out: list[Command], depth: int) -> None:
     if head in SHELLS and depth < 4:
         for i, w in enumerate(words[1:], 1):
             if w.startswith("-") and "c" in w[1:] and not w.startswith("--") and i + 1 < len(words):
-                out.append(Command(tuple(words), tuple(assignments), len(out)))
+                out.append(Command(tuple(words), tuple(assignments), len(out), redirects))
                 _parse_into(words[i + 1], out, depth + 1)
                 return
-    out.append(Command(tuple(words), tuple(assignments), len(out)))
+    out.append(Command(tuple(words), tuple(assignments), len(out), redirects))
 
 
 def _walk(node, out: list[Command], depth: int) -> None:
     kind = node.kind
     if kind == "command":
         words = []
+        redirects = []
         for part in node.parts:
             if part.kind == "word":
                 words.append(part.word)
@@ -187,7 +191,9 @@ def _walk(node, out: list[Command], depth: int) -> None:
                 words.append(part.word)
             elif part.kind in ("compound", "function"):
                 _walk(part, out, depth)
-        _from_words(words, out, depth)
+            elif part.kind == "redirect" and hasattr(getattr(part, "output", None), "word"):
+                redirects.append((part.type, part.output.word))
+        _from_words(words, out, depth, tuple(redirects))
         return
     for child in getattr(node, "parts", None) or []:
         _walk(child, out, depth)
@@ -228,4 +234,4 @@ def _parse_into(script: str, out: list[Command], depth: int = 0) -> None:
 def parse_commands(script: str) -> tuple[Command, ...]:
     out: list[Command] = []
     _parse_into(script, out)
-    return tuple(Command(c.argv, c.assignments, i) for i, c in enumerate(out))
+    return tuple(Command(c.argv, c.assignments, i, c.redirects) for i, c in enumerate(out))
