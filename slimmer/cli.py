@@ -150,11 +150,10 @@ def analyze(paths, fmt, fail_level, fix, unsafe_fixes, target, select, ignore, a
     Exit 0: nothing at or above the fail level; 1: findings; 2: bad input.
     """
     from slimmer.config import load_config
-    from slimmer.errors import EXIT_FINDINGS, EXIT_OK, DockerfileError
-    from slimmer.parse import parse_file
+    from slimmer.errors import EXIT_FINDINGS, EXIT_OK
     from slimmer.render import findings as out
     from slimmer.rules import all_rules
-    from slimmer.rules.engine import Settings, analyze as run_rules, apply_fixes, at_or_above
+    from slimmer.rules.engine import Settings, at_or_above
 
     files = _discover(paths)
     rules = all_rules()
@@ -173,17 +172,12 @@ def analyze(paths, fmt, fail_level, fix, unsafe_fixes, target, select, ignore, a
     findings = []
     stages_by_path = {}
     failed = False
-    for path in files:
-        try:
-            df = parse_file(path)
-            result = run_rules(df, settings)
-            if fix:
-                df, result = _fix_file(df, result, settings, unsafe_fixes)
-        except DockerfileError as exc:
-            click.echo(f"slimmer: {exc}", err=True)
+    for path, result, stages, error in _analyze_files(files, settings, fix, unsafe_fixes):
+        if error is not None:
+            click.echo(f"slimmer: {error}", err=True)
             failed = True
             continue
-        stages_by_path[path] = df.stages
+        stages_by_path[path] = stages
         findings.extend(result)
     if fmt == "text":
         colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
@@ -201,6 +195,77 @@ def analyze(paths, fmt, fail_level, fix, unsafe_fixes, target, select, ignore, a
     if failed:
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_FINDINGS if at_or_above(findings, level) else EXIT_OK)
+
+
+POOL_MIN_FILES = 40  # below this, starting worker processes costs more than it saves
+
+
+def _analyze_one(path, settings, fix, unsafe):
+    """(path, findings, stages, error) for one file: error is the DockerfileError, else None."""
+    from slimmer.errors import DockerfileError
+    from slimmer.parse import parse_file
+    from slimmer.rules.engine import analyze as run_rules
+
+    try:
+        df = parse_file(path)
+        result = run_rules(df, settings)
+        if fix:
+            df, result = _fix_file(df, result, settings, unsafe)
+    except DockerfileError as exc:
+        return path, [], None, exc
+    return path, result, df.stages, None
+
+
+def _analyze_in_worker(args):
+    """The same, in a worker process: findings travel back light (rules by id, fixes without
+    their edits, stages as name and index: all the reports use)."""
+    import types
+
+    from slimmer.rules import Fix
+
+    path, result, stages, error = _analyze_one(*args)
+    for f in result:
+        if f.fix is not None:
+            f.fix = Fix((), f.fix.safety, f.fix.description)
+    light = [types.SimpleNamespace(name=s.name, index=s.index) for s in stages] if stages is not None else None
+    return path, result, light, (str(error) if error is not None else None)
+
+
+def _workers() -> int:
+    """Worker processes worth starting: the CPUs this process may use that are idle now (on a
+    busy machine more processes only take turns on the same CPUs, and the pool loses).
+    SLIMMER_WORKERS sets the number (1 turns the pool off)."""
+    value = os.environ.get("SLIMMER_WORKERS", "")
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    try:
+        idle = cpus - int(os.getloadavg()[0] + 0.5)
+    except OSError:
+        idle = cpus
+    return max(1, min(idle, 8))
+
+
+def _analyze_files(files, settings, fix, unsafe):
+    """Analyze the files in order; many files are spread over the CPUs (forked workers that
+    share the parsed catalog and bashlex's tables)."""
+    workers = _workers()
+    if len(files) < POOL_MIN_FILES or workers < 2 or sys.platform != "linux":
+        for path in files:
+            yield _analyze_one(path, settings, fix, unsafe)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from slimmer.model.bashlex_tables import import_bashlex
+
+    import_bashlex()  # once, before the fork
+    chunk = max(4, len(files) // (workers * 4))
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield from pool.map(_analyze_in_worker, [(p, settings, fix, unsafe) for p in files], chunksize=chunk)
 
 
 def _fix_file(df, findings, settings, unsafe):

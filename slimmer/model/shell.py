@@ -230,6 +230,15 @@ def _parse_into(script: str, out: list[Command], depth: int = 0) -> None:
         _walk(tree, out, depth)
 
 
+def command_from_argv(argv: list[str] | tuple[str, ...]) -> tuple[Command, ...]:
+    """The commands an exec-form argv runs (`CMD ["python", "-m", "flask", "run"]`), read as
+    the shell parse reads words (wrappers, `python -m`, `sh -c "..."` followed), without a
+    shell parse of its own: there is no shell."""
+    out: list[Command] = []
+    _from_words(list(argv), out, 0)
+    return tuple(Command(c.argv, c.assignments, i, c.redirects) for i, c in enumerate(out))
+
+
 @lru_cache(maxsize=4096)
 def parse_commands(script: str) -> tuple[Command, ...]:
     out: list[Command] = []

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 from dataclasses import dataclass
 
 from slimmer.model.nodes import Instruction, Stage
-from slimmer.model.shell import Command, parse_commands
+from slimmer.model.shell import Command, command_from_argv, parse_commands
 from slimmer.rules import data
 from slimmer.rules.facts_layers import context_known, copy_parts, from_context
 
@@ -27,7 +26,9 @@ def runtime_data() -> dict:
 def read_context_file(ctx, rel: str, limit: int = SMALL) -> str | None:
     """The text of a small file of the build context, or None when it is missing, larger than
     `limit`, or resolves outside the context (a symlink or `..`)."""
-    if not context_known(ctx.dockerfile.path) or not rel or "$" in rel:
+    if not rel or "$" in rel or not os.path.isfile(os.path.join(ctx.context_dir, rel.lstrip("/"))):
+        return None  # (also when the Dockerfile came from stdin: its "context" is not read)
+    if not context_known(ctx.dockerfile.path):
         return None
     root = os.path.realpath(ctx.context_dir)
     path = os.path.realpath(os.path.join(root, rel.lstrip("/")))
@@ -63,7 +64,7 @@ def effective(ctx) -> tuple[Instruction | None, Instruction | None]:
 def instruction_commands(ins: Instruction) -> tuple[Command, ...]:
     """The commands a CMD / ENTRYPOINT / RUN line runs, exec form included."""
     if ins.exec_form is not None:
-        return parse_commands(shlex.join(ins.exec_form)) if ins.exec_form else ()
+        return command_from_argv(ins.exec_form) if ins.exec_form else ()
     return parse_commands(ins.args)
 
 

@@ -120,7 +120,9 @@ def _rewrite_verdict(ctx) -> str:
     from slimmer.rewrite import Options, rewrite  # the rewrite runs the rules: import late
 
     try:
-        result = rewrite(ctx.dockerfile, Options(target=ctx.target.name_as_written or str(ctx.target.index)))
+        # The split is decided before the hygiene fixes, which are skipped: they cost more than the plan.
+        target = ctx.target.name_as_written or str(ctx.target.index)
+        result = rewrite(ctx.dockerfile, Options(skip={"hygiene"}, target=target))
     except Exception:  # noqa: BLE001 - a finding must not fail on a rewrite problem
         return "split it into a builder stage with the toolchain and a runtime stage with the artefacts"
     if result.split:
