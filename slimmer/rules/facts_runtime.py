@@ -97,9 +97,21 @@ class Program:
         return self.command.has_option(*names)
 
 
+_NPM_SCRIPTS = {"start", "test", "restart", "stop", "t", "tst"}
+_PNPM_BUILTINS = {"add", "install", "i", "remove", "rm", "update", "up", "prune", "fetch", "store", "config", "link", "why", "list", "ls", "audit", "outdated", "publish", "pack", "import", "rebuild", "deploy", "env", "setup", "init", "patch"}
+
+
+def _after(argv: list[str], word: str) -> list[str]:
+    """The arguments after the first occurrence of `word` (a lone `--` dropped)."""
+    rest = argv[argv.index(word) + 1:] if word in argv else []
+    return rest[1:] if rest[:1] == ["--"] else rest
+
+
 def program(cmd: Command) -> Program:
     """The program a command really runs: `npx ng serve` -> ng serve, `python manage.py
-    runserver` -> manage.py runserver, `npm start` -> the script `start`."""
+    runserver` -> manage.py runserver, `npm start` / `yarn --cwd web build` -> the script."""
+    from slimmer.rules.facts_node import call as node_call
+
     argv = list(cmd.argv)
     shown = " ".join(argv[:4])
     runners = data("node_tooling")["tests"]["runners"]
@@ -109,34 +121,37 @@ def program(cmd: Command) -> Program:
         head = argv[0].rsplit("/", 1)[-1]
         rest = argv[1:]
         words = [a for a in rest if not a.startswith("-")]
-        if head in ("npm", "pnpm", "bun") and words[:1] in (["run"], ["run-script"]) and len(words) > 1:
-            return Program("", tuple(words[2:]), cmd, words[1], shown)
-        if head in ("npm", "pnpm", "yarn", "bun") and words[:1] in (["start"], ["test"]) and head != "bun":
-            return Program("", tuple(words[1:]), cmd, words[0], shown)
-        if head in ("yarn", "pnpm", "npm") and words[:1] == ["exec"]:
-            argv = rest[rest.index("exec") + 1:]
-            argv = [a for a in argv if a != "--"]
-            continue
-        if head == "yarn" and words and words[0] not in _YARN_BUILTINS and words[0] != "run":
-            return Program("", tuple(words[1:]), cmd, words[0], shown)
-        if head == "yarn" and words[:1] == ["run"] and len(words) > 1:
-            return Program("", tuple(words[2:]), cmd, words[1], shown)
-        if head == "pnpm" and words[:1] in (["dlx"],):
-            argv = rest[rest.index("dlx") + 1:]
-            continue
+        if head in ("npm", "pnpm", "yarn"):
+            # Read the way the tool reads it: option values (--cwd web, --prefix x) are not words.
+            c = node_call(Command((head, *rest)))
+            sub, pos = (c.sub, c.positionals) if c is not None else (None, [])
+            if sub in ("run", "run-script", "rum", "urn") and pos:
+                return Program("", tuple(pos[1:]), cmd, pos[0], shown)
+            if sub in ("exec", "x", "dlx") and pos:
+                argv = _after(argv, pos[0])
+                argv = [pos[0], *argv] if argv[:1] != [pos[0]] else argv
+                continue
+            if sub in _NPM_SCRIPTS and head != "yarn" or (head == "yarn" and sub in ("start", "test")):
+                return Program("", tuple(pos), cmd, {"t": "test", "tst": "test"}.get(sub, sub), shown)
+            builtins = _YARN_BUILTINS if head == "yarn" else _PNPM_BUILTINS if head == "pnpm" else set()
+            if head != "npm" and sub and sub not in builtins:
+                return Program("", tuple(pos), cmd, sub, shown)  # `yarn build`, `pnpm dev`: a script (or a bin)
+            break
         if head in ("npx", "bunx"):
             i = 0
             while i < len(rest) and rest[i].startswith("-"):
                 i += 2 if rest[i] in ("-p", "--package") else 1
             argv = rest[i:]
             continue
+        if head == "bun" and words[:1] == ["run"] and len(words) > 1:
+            return Program("", tuple(words[2:]), cmd, words[1], shown)
         if head in runners and head not in ("npx", "bunx"):
             word = runners[head]
             if not word:
                 argv = rest
                 continue
             if words[:1] == [word]:
-                argv = rest[rest.index(word) + 1:]
+                argv = _after(rest, word)
                 continue
         if head.startswith("python") or head == "php":
             # python manage.py runserver, php artisan serve
@@ -144,10 +159,23 @@ def program(cmd: Command) -> Program:
                 argv = rest
                 continue
         break
-    if not argv:
+    else:
+        pass
+    if not argv or argv[0].rsplit("/", 1)[-1] in ("npm", "pnpm", "yarn"):
         return Program("", (), cmd, None, shown)
     name = argv[0].rsplit("/", 1)[-1]
     return Program(name, tuple(a for a in argv[1:] if not a.startswith("-")), cmd, None, shown)
+
+
+def cwd_option(cmd: Command) -> str | None:
+    """The folder an npm/yarn/pnpm command is pointed at (--prefix, --cwd, -C, --dir)."""
+    from slimmer.rules.facts_node import call as node_call
+
+    c = node_call(cmd)
+    if c is None:
+        return None
+    values = [v for v in c.values("--prefix", "--cwd", "-C", "--dir") if v]
+    return values[-1] if values else None
 
 
 # --- package.json -----------------------------------------------------------------------------------
@@ -172,10 +200,16 @@ def _package_json_source(ctx, stage: Stage) -> str | None:
     return None
 
 
-def package_json(ctx, stage: Stage) -> dict | None:
-    """The package.json (parsed) that the stage's npm/yarn/pnpm installs read, when it is in the
-    build context; None when it is not there or is not valid JSON."""
-    source = _package_json_source(ctx, stage) or "package.json"
+def package_json(ctx, stage: Stage, folder: str | None = None) -> dict | None:
+    """The package.json (parsed) that the stage's npm/yarn/pnpm installs read (in `folder`, a
+    --cwd/--prefix given relative to the copied context), when it is in the build context;
+    None when it is not there or is not valid JSON."""
+    if folder is not None:
+        if folder.startswith("/") or "$" in folder:
+            return None
+        source = f"{folder.strip('/').removeprefix('./')}/package.json"
+    else:
+        source = _package_json_source(ctx, stage) or "package.json"
     text = read_context_file(ctx, source)
     if text is None:
         return None

@@ -203,3 +203,14 @@ CMD ["app"]
 
     assert rewrite(parse_file(tmp_path / "Dockerfile"), Options()).split
     assert len(found) == 1 and "`slimmer rewrite` can split it" in found[0].message
+
+
+def test_slm021_reads_the_package_json_yarn_cwd_points_at(tmp_path):
+    dockerfile = "FROM node:20-slim\nCOPY . .\nRUN yarn --cwd web && yarn --cwd web build\nCMD [\"node\", \"server.js\"]\n"
+    # No devDependencies in web/package.json: nothing to leave out (the root one is another project).
+    files = {"package.json": _package(dev={"jest": "1"}), "web/package.json": '{"dependencies": {"typescript": "5"}}'}
+    assert run(tmp_path, "SLM021", dockerfile, files) == []
+    # With them, the build step (`yarn --cwd web build`, a script) needs them: no --production advice.
+    files = {"web/package.json": '{"devDependencies": {"typescript": "5"}, "scripts": {"build": "tsc"}}'}
+    found = run(tmp_path / "b", "SLM021", dockerfile, files)
+    assert len(found) == 1 and "would break it" in found[0].message and "typescript" in found[0].message

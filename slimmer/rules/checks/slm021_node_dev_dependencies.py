@@ -5,7 +5,7 @@ from __future__ import annotations
 from slimmer.rules import rule
 from slimmer.rules.facts_node import call, environment, omits_dev, project_install, prunes_dev, runs
 from slimmer.rules.facts_python import dev_image
-from slimmer.rules.facts_runtime import dev_dependencies, dev_server, needs_dev_tools, package_json
+from slimmer.rules.facts_runtime import cwd_option, dev_dependencies, dev_server, needs_dev_tools, package_json
 
 _FLAG = {"npm": "--omit=dev", "yarn": "--production (yarn 2+: yarn workspaces focus --all --production)", "pnpm": "--prod"}
 _PRUNE = {"npm": "npm prune --omit=dev", "yarn": "yarn install --production", "pnpm": "pnpm prune --prod"}
@@ -24,20 +24,20 @@ def check(ctx, r):
         return  # the target is named for development (or the file is Dockerfile.dev)
     server = None
     for stage in ctx.stages_for(r.scope):
-        pkg = package_json(ctx, stage)
-        dev = dev_dependencies(pkg)
-        if dev == {}:
-            continue  # the package.json has no devDependencies: nothing to leave out
-        found = []  # (position, instruction, call) installing devDependencies
+        stage_pkg = package_json(ctx, stage)
+        found = []  # (position, instruction, call, package.json) installing devDependencies
         later_prune = []  # positions (instruction, command index) of prunes
         tools = []  # (position, instruction, how) of build steps that need devDependencies
         for n, (ins, cmds) in enumerate(runs(ctx, stage)):
             for cmd in cmds:
                 c = call(cmd)
+                folder = cwd_option(cmd)
+                pkg = stage_pkg if folder is None else package_json(ctx, stage, folder)
                 if c is not None:
                     env = environment(ctx, stage, ins, cmds, cmd)
                     if project_install(c) and not omits_dev(c, env):
-                        found.append(((n, cmd.index), ins, c))
+                        if dev_dependencies(pkg) != {}:  # a package.json without them: nothing to leave out
+                            found.append(((n, cmd.index), ins, c, pkg))
                         continue
                     if prunes_dev(c, env):
                         later_prune.append((n, cmd.index))
@@ -45,11 +45,11 @@ def check(ctx, r):
                 how = needs_dev_tools(cmd, pkg)
                 if how:
                     tools.append(((n, cmd.index), ins, how))
-        for pos, ins, c in found:
+        for pos, ins, c, pkg in found:
             if any(p > pos for p in later_prune):
                 continue
             what = f"{c.tool} {c.sub}" if c.sub else c.tool
-            head = f"{what} installs devDependencies{_listed(dev)} in a stage that ships"
+            head = f"{what} installs devDependencies{_listed(dev_dependencies(pkg))} in a stage that ships"
             if server is None:
                 server = dev_server(ctx) or False
             if server and stage.index == ctx.target.index:

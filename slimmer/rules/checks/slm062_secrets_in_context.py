@@ -31,7 +31,7 @@ def _secret(ctx, rel: str, name: str) -> str | None:
     if pattern:
         text = read_context_file(ctx, rel, HEAD)
         if text and any(s in text for s in d["content"][pattern]):
-            return "a private key" if "PRIVATE KEY" in d["content"][pattern] else "a token or password"
+            return "a private key" if {"PRIVATE KEY", "private_key"} & set(d["content"][pattern]) else "a token or password"
     return None
 
 
