@@ -7,7 +7,7 @@ from slimmer.model.nodes import Stage
 from slimmer.model.shell import Command
 from slimmer.rules.facts_images import base_images, image_key, tag_words
 from slimmer.rules.facts_layers import installed_packages
-from slimmer.rules.facts_python import matches_any, pip_install
+from slimmer.rules.facts_python import matches_any, pip_install, read_requirements, requirement_lines
 
 
 def variants() -> dict:
@@ -47,18 +47,28 @@ def installs_nvcc(cmd: Command, ins=None) -> bool:
     return any(matches_any(n.split("=")[0], patterns) for n in names)
 
 
-def cuda_bundling(cmd: Command, ins=None) -> list[str]:
-    """The packages of a pip install that bring their own CUDA libraries (not a +cpu build,
-    not from a CPU index)."""
+def cuda_bundling(cmd: Command, ins=None, context_dir: str | None = None) -> list[str]:
+    """The packages of a pip install (named, or in its requirements files found in the build
+    context) that bring their own CUDA libraries (not a +cpu build, not from a CPU index)."""
     pi = pip_install(cmd, ins)
-    if pi is None or any("/cpu" in i for i in pi.indexes):
+    if pi is None:
+        return []
+    reqs, indexes = list(pi.requirements), list(pi.indexes)
+    if context_dir is not None:
+        for f in pi.files:
+            lines = read_requirements(context_dir, ins.expand(f) if ins is not None else f)
+            if lines:
+                more, idx = requirement_lines(lines)
+                reqs += more
+                indexes += idx
+    if any("/cpu" in i for i in indexes):
         return []
     patterns = variants()["bundles_cuda"]
     out = []
-    for q in pi.requirements:
+    for q in reqs:
         if not q.name or "+cpu" in q.version:
             continue
         spec = q.name + (f"[{','.join(q.extras)}]" if q.extras else "")
         if matches_any(q.name, patterns) or matches_any(spec, patterns):
             out.append(q.name)
-    return out
+    return list(dict.fromkeys(out))

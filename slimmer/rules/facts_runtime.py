@@ -304,3 +304,17 @@ def needs_dev_tools(cmd: Command, pkg: dict | None) -> str | None:
         if prog.script and pkg is None and prog.script.split(":")[0] == "build":
             return f"`{cmd.text}`"
     return None
+
+
+def container_needs_dev_tools(ctx, pkg: dict | None) -> str | None:
+    """How the container's command uses devDependencies (`npm start` running ts-node), or None.
+    With no CMD or ENTRYPOINT, `npm start` is what the image is run with, when package.json has
+    a start script."""
+    commands = [c for _, c in container_commands(ctx)]
+    if not commands and script_text(pkg, "start"):
+        commands = [Command(("npm", "start"))]
+    for c in commands:
+        how = needs_dev_tools(c, pkg)
+        if how:
+            return how
+    return None

@@ -214,3 +214,10 @@ def test_slm021_reads_the_package_json_yarn_cwd_points_at(tmp_path):
     files = {"web/package.json": '{"devDependencies": {"typescript": "5"}, "scripts": {"build": "tsc"}}'}
     found = run(tmp_path / "b", "SLM021", dockerfile, files)
     assert len(found) == 1 and "would break it" in found[0].message and "typescript" in found[0].message
+
+
+def test_slm021_start_script_needs_dev_tools_without_cmd(tmp_path):
+    # No CMD: the image is run with `npm start`, whose ts-node is a devDependency.
+    files = {"package.json": _package(dev={"ts-node": "10", "typescript": "5"}, scripts={"start": "ts-node src/app.ts"})}
+    found = run(tmp_path, "SLM021", "FROM node:18-slim\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\n", files)
+    assert len(found) == 1 and "would break it" in found[0].message and "ts-node" in found[0].message

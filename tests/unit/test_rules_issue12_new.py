@@ -197,3 +197,9 @@ def test_slm062_not_for_build_stages(tmp_path):
 def test_stdin_dockerfile_has_no_context():
     df = parse_text("FROM node:20-slim\nCOPY . .\n", "-")
     assert [f for f in analyze(df, Settings(select={"SLM062"}))] == []
+
+
+def test_slm017_reads_requirements_files(tmp_path):
+    df = "FROM nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04\nCOPY requirements.txt .\nRUN pip3 install -r requirements.txt\n"
+    assert len(run(tmp_path, "SLM017", df, {"requirements.txt": "flask\ntorch==2.1.2\n"})) == 1
+    assert run(tmp_path / "b", "SLM017", df, {"requirements.txt": "--index-url https://download.pytorch.org/whl/cpu\ntorch\n"}) == []

@@ -19,7 +19,7 @@ def check(ctx, r):
     for stage in chain:
         for ins, cmds in ctx.runs(stage):
             for c in cmds:
-                bundled = cuda_bundling(c, ins)
+                bundled = cuda_bundling(c, ins, ctx.context_dir)
                 if not bundled:
                     continue
                 names = ", ".join(bundled[:3])

@@ -5,7 +5,14 @@ from __future__ import annotations
 from slimmer.rules import rule
 from slimmer.rules.facts_node import call, environment, omits_dev, project_install, prunes_dev, runs
 from slimmer.rules.facts_python import dev_image
-from slimmer.rules.facts_runtime import cwd_option, dev_dependencies, dev_server, needs_dev_tools, package_json
+from slimmer.rules.facts_runtime import (
+    container_needs_dev_tools,
+    cwd_option,
+    dev_dependencies,
+    dev_server,
+    needs_dev_tools,
+    package_json,
+)
 
 _FLAG = {"npm": "--omit=dev", "yarn": "--production (yarn 2+: yarn workspaces focus --all --production)", "pnpm": "--prod"}
 _PRUNE = {"npm": "npm prune --omit=dev", "yarn": "yarn install --production", "pnpm": "pnpm prune --prod"}
@@ -59,6 +66,14 @@ def check(ctx, r):
                     f"{head}, and the container runs a development server (line {cmd_ins.line}: {desc}), which needs "
                     f"them: this target is a development image, so keep them here; for production, add a stage "
                     f"that builds the app and serves the build output without devDependencies",
+                )
+                continue
+            runtime = container_needs_dev_tools(ctx, pkg) if stage.index == ctx.target.index else None
+            if runtime:
+                yield r.finding(
+                    ins,
+                    f"{head}; the container's command ({runtime}) needs them, so {_FLAG[c.tool]} would break it: "
+                    f"compile in a builder stage (e.g. tsc) and run node on the output, without devDependencies",
                 )
                 continue
             step = next(((p, i, how) for p, i, how in tools if p > pos), None)
