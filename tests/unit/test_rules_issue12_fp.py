@@ -221,3 +221,12 @@ def test_slm021_start_script_needs_dev_tools_without_cmd(tmp_path):
     files = {"package.json": _package(dev={"ts-node": "10", "typescript": "5"}, scripts={"start": "ts-node src/app.ts"})}
     found = run(tmp_path, "SLM021", "FROM node:18-slim\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\n", files)
     assert len(found) == 1 and "would break it" in found[0].message and "ts-node" in found[0].message
+
+
+def test_slm071_not_on_dev_targets_or_bases_that_run_unprivileged(tmp_path):
+    # awesome-compose's shape: the last stage is a dev environment built FROM the real one.
+    dev_envs = "FROM python:3.12-slim AS builder\nCMD [\"app\"]\n\nFROM builder AS dev-envs\nRUN true\n"
+    assert run(tmp_path, "SLM071", dev_envs) == []
+    assert len(run(tmp_path, "SLM071", dev_envs, target="builder")) == 1
+    for base in ("cgr.dev/chainguard/python:latest", "jupyter/scipy-notebook:2023-10-20", "mcr.microsoft.com/dotnet/aspnet:8.0-jammy-chiseled"):
+        assert run(tmp_path, "SLM071", f"FROM {base}\nCMD [\"app\"]\n") == [], base

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from slimmer.rules import rule
+from fnmatch import fnmatch
+
+from slimmer.rules import data, rule
+from slimmer.rules.facts_images import image_key, tag_words
+from slimmer.rules.facts_layers import side_stage
+from slimmer.rules.facts_python import dev_image
 
 
 def _user_part(ins) -> str | None:
@@ -16,8 +21,18 @@ def _user_part(ins) -> str | None:
 WINDOWS = ("windows", "servercore", "nanoserver")
 
 
+def _base_sets_user(image) -> bool:
+    known = data("images")["nonroot"]
+    if any(w in known["tag_words"] for w in tag_words(image.tag)):
+        return True
+    key = image_key(image)
+    return any(fnmatch(key, p) for p in known["repositories"])
+
+
 @rule("SLM071")
 def check(ctx, r):
+    if dev_image(ctx) or side_stage(ctx.target):
+        return  # a development or test target (AS dev-envs, Dockerfile.dev): not the image that ships
     chain = ctx.stage_ancestry(ctx.target)
     last = None
     for stage in chain:
@@ -36,8 +51,8 @@ def check(ctx, r):
             yield finding
         return
     base = chain[0].image
-    if base is None or base.is_scratch or (base.tag and "nonroot" in base.tag):
-        return  # scratch has no users; distroless :nonroot images already run as 65532
+    if base is None or base.is_scratch or _base_sets_user(base):
+        return  # scratch has no users; distroless :nonroot, chainguard, jupyter ... already run unprivileged
     if any(w in base.repository.lower() for w in WINDOWS):
         return  # Windows containers have no root: ContainerUser / ContainerAdministrator
     target = ctx.target
