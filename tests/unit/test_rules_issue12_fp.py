@@ -230,3 +230,17 @@ def test_slm071_not_on_dev_targets_or_bases_that_run_unprivileged(tmp_path):
     assert len(run(tmp_path, "SLM071", dev_envs, target="builder")) == 1
     for base in ("cgr.dev/chainguard/python:latest", "jupyter/scipy-notebook:2023-10-20", "mcr.microsoft.com/dotnet/aspnet:8.0-jammy-chiseled"):
         assert run(tmp_path, "SLM071", f"FROM {base}\nCMD [\"app\"]\n") == [], base
+
+
+def test_size_rules_skip_development_targets(tmp_path):
+    """awesome-compose's shape: a dev-envs stage last. Slimming a development image is not the
+    point; the stage it is built from is reported when it is the target."""
+    text = ("FROM node:20 AS builder\nRUN apt-get update && apt-get install -y git\nCMD [\"node\", \"s.js\"]\n\n"
+            "FROM builder AS dev-envs\nRUN apt-get update && apt-get install -y vim\n")
+    path = tmp_path / "Dockerfile"
+    path.write_text(text)
+    df = parse_file(path)
+    size = lambda found: sorted({f.rule.id for f in found if f.rule.category == "size"})  # noqa: E731
+    assert size(analyze(df)) == []
+    assert "SLM033" in size(analyze(df, Settings(target="builder")))
+    assert "SLM033" in size(analyze(df, Settings(all_stages=True)))
