@@ -244,3 +244,19 @@ def test_size_rules_skip_development_targets(tmp_path):
     assert size(analyze(df)) == []
     assert "SLM033" in size(analyze(df, Settings(target="builder")))
     assert "SLM033" in size(analyze(df, Settings(all_stages=True)))
+
+
+def test_windows_containers_have_no_root_and_no_sh(tmp_path):
+    text = ("# escape=`\nFROM sixeyed/nunit:3.6.1-10.0.14393.1198\n"
+            "SHELL [\"powershell\", \"-Command\"]\nCMD nunit3-console Tests.dll\n")
+    assert run(tmp_path, "SLM071", text) == [] and run(tmp_path, "SLM070", text) == []
+    text = "FROM microsoft/aspnet:windowsservercore-10.0.14393.1198\nCMD app.exe\n"
+    assert run(tmp_path, "SLM071", text) == [] and run(tmp_path, "SLM070", text) == []
+    assert len(run(tmp_path, "SLM070", "FROM debian:12-slim\nCMD app --serve\n")) == 1
+
+
+def test_slm078_nest_start_watch(tmp_path):
+    files = {"package.json": '{"scripts": {"start:dev": "nest start --watch", "start:prod": "node dist/main"}}'}
+    found = run(tmp_path, "SLM078", 'FROM node:20-slim\nCOPY . .\nCMD ["npm", "run", "start:dev"]\n', files)
+    assert len(found) == 1 and "nest start --watch" in found[0].message
+    assert run(tmp_path / "b", "SLM078", 'FROM node:20-slim\nCOPY . .\nCMD ["npm", "run", "start:prod"]\n', files) == []

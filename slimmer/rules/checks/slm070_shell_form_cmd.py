@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from slimmer.rules import rule
+from slimmer.rules.facts_images import windows_image
 from slimmer.rules.facts_runtime import effective
 
 # `exec prog` as a command of the script (first, or after && / ; / ||): the shell replaces
@@ -36,8 +37,8 @@ def _not_json(ins) -> str:
 
 @rule("SLM070")
 def check(ctx, r):
-    if _skipped_by_directive(ctx):
-        return
+    if _skipped_by_directive(ctx) or windows_image(ctx):
+        return  # Windows runs the shell form under cmd /S /C, with its own signal handling
     shipped = {s.index for s in ctx.stages_for(r.scope)}
     cmd, entrypoint = effective(ctx)
     if entrypoint is not None and entrypoint.stage_index in shipped and entrypoint.exec_form is None:

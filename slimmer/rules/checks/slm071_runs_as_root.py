@@ -5,7 +5,7 @@ from __future__ import annotations
 from fnmatch import fnmatch
 
 from slimmer.rules import data, rule
-from slimmer.rules.facts_images import image_key, tag_words
+from slimmer.rules.facts_images import image_key, tag_words, windows_image
 from slimmer.rules.facts_layers import side_stage
 from slimmer.rules.facts_python import dev_image
 
@@ -18,9 +18,6 @@ def _user_part(ins) -> str | None:
     return value.split(":", 1)[0]
 
 
-WINDOWS = ("windows", "servercore", "nanoserver")
-
-
 def _base_sets_user(image) -> bool:
     known = data("images")["nonroot"]
     if any(w in known["tag_words"] for w in tag_words(image.tag)):
@@ -31,6 +28,8 @@ def _base_sets_user(image) -> bool:
 
 @rule("SLM071")
 def check(ctx, r):
+    if windows_image(ctx):
+        return  # Windows containers have no root: ContainerUser / ContainerAdministrator
     if dev_image(ctx) or side_stage(ctx.target):
         return  # a development or test target (AS dev-envs, Dockerfile.dev): not the image that ships
     chain = ctx.stage_ancestry(ctx.target)
@@ -53,8 +52,6 @@ def check(ctx, r):
     base = chain[0].image
     if base is None or base.is_scratch or _base_sets_user(base):
         return  # scratch has no users; distroless :nonroot, chainguard, jupyter ... already run unprivileged
-    if any(w in base.repository.lower() for w in WINDOWS):
-        return  # Windows containers have no root: ContainerUser / ContainerAdministrator
     target = ctx.target
     yield r.finding(
         target.from_instruction,
