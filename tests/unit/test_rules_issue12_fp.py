@@ -260,3 +260,9 @@ def test_slm078_nest_start_watch(tmp_path):
     found = run(tmp_path, "SLM078", 'FROM node:20-slim\nCOPY . .\nCMD ["npm", "run", "start:dev"]\n', files)
     assert len(found) == 1 and "nest start --watch" in found[0].message
     assert run(tmp_path / "b", "SLM078", 'FROM node:20-slim\nCOPY . .\nCMD ["npm", "run", "start:prod"]\n', files) == []
+
+
+def test_slm075_runtime_library_is_no_evidence_of_compiling(tmp_path):
+    text = ("FROM python:3.10-slim\nRUN apt-get update && apt-get install -y --no-install-recommends libgomp1 "
+            "&& rm -rf /var/lib/apt/lists/*\nCMD [\"python\", \"app.py\"]\n")
+    assert run(tmp_path, "SLM075", text) == []

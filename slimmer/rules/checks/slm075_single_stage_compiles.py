@@ -26,7 +26,8 @@ def _image_name(image) -> str:
 
 def _toolchain_packages(cmds) -> list[str]:
     toolchain = set(data("packages")["toolchain"]) - VCS
-    dev = set(data("packages")["dev_to_runtime"])
+    # Headers packages with a runtime twin; a package that maps to itself (libgomp1) is a runtime library.
+    dev = {k for k, v in data("packages")["dev_to_runtime"].items() if k != v}
     removed = {p for c in cmds for p in removed_packages(c)}
     found = []
     for c in cmds:
