@@ -176,20 +176,20 @@ def test_slm062_private_keys_by_content(tmp_path):
 
 
 def test_slm062_only_what_the_copy_sends(tmp_path):
-    files = {".env": "A=1", "src/app.py": "", "config/.env.production": "B=2"}
+    files = {".env": "A_PASSWORD=1", "src/app.py": "", "config/.env.production": "B_TOKEN=2"}
     found = run(tmp_path, "SLM062", "FROM python:3.12-slim\nCOPY src/ /app/\nCOPY config /config\n", files)
     assert [f.line for f in found] == [3]
-    assert ".env.production" in found[0].message and "(environment secrets)" in found[0].message
+    assert ".env.production (secrets: B_TOKEN)" in found[0].message
 
 
 def test_slm062_dockerignore_and_npmrc_without_token(tmp_path):
-    files = {".env": "A=1", ".aws/credentials": "[default]", ".npmrc": "save-exact=true\n",
+    files = {".env": "A_SECRET=1", ".aws/credentials": "[default]", ".npmrc": "save-exact=true\n",
              ".dockerignore": "**/.env\n.aws\n"}
     assert run(tmp_path, "SLM062", "FROM node:20-slim\nCOPY . .\n", files) == []
 
 
 def test_slm062_not_for_build_stages(tmp_path):
-    files = {".env": "A=1"}
+    files = {".env": "DB_PASSWORD=x"}
     df = "FROM node:20-slim AS build\nCOPY . .\nRUN npm run build\nFROM nginx:1.27\nCOPY --from=build /dist /usr/share/nginx/html\n"
     assert run(tmp_path, "SLM062", df, files) == []
 
@@ -203,3 +203,11 @@ def test_slm017_reads_requirements_files(tmp_path):
     df = "FROM nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04\nCOPY requirements.txt .\nRUN pip3 install -r requirements.txt\n"
     assert len(run(tmp_path, "SLM017", df, {"requirements.txt": "flask\ntorch==2.1.2\n"})) == 1
     assert run(tmp_path / "b", "SLM017", df, {"requirements.txt": "--index-url https://download.pytorch.org/whl/cpu\ntorch\n"}) == []
+
+
+def test_slm062_env_files_without_secrets_are_config(tmp_path):
+    files = {".env": "API_URL=https://api.example.com\nREACT_APP_TITLE=Shop\nEMPTY_TOKEN=\n"}
+    assert run(tmp_path, "SLM062", "FROM node:20-slim\nCOPY . .\n", files) == []
+    files = {".env": "DATABASE_URL=postgres://app:hunter2@db/app\n"}
+    found = run(tmp_path / "b", "SLM062", "FROM node:20-slim\nCOPY . .\n", files)
+    assert len(found) == 1 and "DATABASE_URL" in found[0].message

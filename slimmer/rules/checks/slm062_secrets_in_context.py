@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from fnmatch import fnmatch
 
 from slimmer.rules import data, rule
@@ -26,13 +27,33 @@ def _secret(ctx, rel: str, name: str) -> str | None:
     if _match(name, d["not_files"]):
         return None
     if _match(name, d["files"]):
-        return "credentials" if not name.startswith(".env") and not name.endswith(".env") else "environment secrets"
+        return "credentials"
+    if _match(name, d["env_files"]):
+        names = _env_secrets(read_context_file(ctx, rel, HEAD) or "", d["env_secret_names"])
+        return f"secrets: {', '.join(names[:3])}" if names else None
     pattern = _match(name, d["content"])
     if pattern:
         text = read_context_file(ctx, rel, HEAD)
         if text and any(s in text for s in d["content"][pattern]):
             return "a private key" if {"PRIVATE KEY", "private_key"} & set(d["content"][pattern]) else "a token or password"
     return None
+
+
+_ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*['\"]?([^'\"\s#]*)")
+_URL_PASSWORD = re.compile(r"://[^/\s:@]+:[^/\s@]+@")
+
+
+def _env_secrets(text: str, words: list[str]) -> list[str]:
+    """Variables of an env file that hold a secret: named like one and set, or a URL with a password."""
+    found = []
+    for line in text.splitlines():
+        m = _ENV_LINE.match(line)
+        if not m or not m.group(2) or m.group(2).startswith("$"):
+            continue
+        key = m.group(1).upper()
+        if any(w in key for w in words) or _URL_PASSWORD.search(m.group(2)):
+            found.append(m.group(1))
+    return found
 
 
 def scan(ctx) -> list[tuple[str, str]]:
