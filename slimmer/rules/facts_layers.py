@@ -26,11 +26,12 @@ def layers_data() -> dict:
 
 def side_stage(stage: Stage) -> bool:
     """True for a stage named for tests, development, debugging or docs (`AS test`,
-    `AS dev-tools`): one built on purpose with `--target NAME`, not the production image."""
+    `AS dev-tools`, `AS client-dev`): one built on purpose with `--target NAME`, not the
+    production image."""
     if not stage.name:
         return False
     side = set(layers_data()["side_stage_names"])
-    return stage.name in side or stage.name.split("-")[0] in side or stage.name.split("_")[0] in side
+    return stage.name in side or any(w in side for w in re.split(r"[-_.]", stage.name))
 
 
 # --- COPY / ADD ---------------------------------------------------------------------

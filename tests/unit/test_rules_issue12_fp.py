@@ -266,3 +266,13 @@ def test_slm075_runtime_library_is_no_evidence_of_compiling(tmp_path):
     text = ("FROM python:3.10-slim\nRUN apt-get update && apt-get install -y --no-install-recommends libgomp1 "
             "&& rm -rf /var/lib/apt/lists/*\nCMD [\"python\", \"app.py\"]\n")
     assert run(tmp_path, "SLM075", text) == []
+
+
+def test_slm030_git_alone_and_named_side_stages(tmp_path):
+    text = "FROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends git curl\n"
+    assert run(tmp_path, "SLM030", text) == []
+    assert len(run(tmp_path, "SLM030", text.replace("git curl", "git gcc"))) == 1
+    # `client-dev` is a side stage as SLM074 reads it: built with --target, not to be deleted.
+    text = "FROM node:20-slim AS client-dev\nRUN true\n\nFROM node:20-slim AS final\nCMD [\"node\"]\n"
+    found = run(tmp_path, "SLM074", text)
+    assert len(found) == 1 and "presumably built on purpose" in found[0].message
