@@ -27,7 +27,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from lint_vs_hadolint import ROOT, SINGLE, alternate, make_corpus, timed  # noqa: E402
+from lint_vs_hadolint import ROOT, SINGLE, make_corpus, timed  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 

@@ -276,3 +276,8 @@ def test_slm030_git_alone_and_named_side_stages(tmp_path):
     text = "FROM node:20-slim AS client-dev\nRUN true\n\nFROM node:20-slim AS final\nCMD [\"node\"]\n"
     found = run(tmp_path, "SLM074", text)
     assert len(found) == 1 and "presumably built on purpose" in found[0].message
+
+
+def test_slm071_nginx_gets_the_unprivileged_image(tmp_path):
+    found = run(tmp_path, "SLM071", "FROM nginx:1.27-alpine\nCOPY dist /usr/share/nginx/html\n")
+    assert len(found) == 1 and "nginxinc/nginx-unprivileged" in found[0].message

@@ -53,8 +53,9 @@ def check(ctx, r):
     if base is None or base.is_scratch or _base_sets_user(base):
         return  # scratch has no users; distroless :nonroot, chainguard, jupyter ... already run unprivileged
     target = ctx.target
+    alternative = data("images")["nonroot"]["alternatives"].get(image_key(base))
+    advice = f"build on {alternative}" if alternative else "add USER with an unprivileged user before CMD"
     yield r.finding(
         target.from_instruction,
-        f"the final stage sets no USER, so the image runs as root (unless {chain[0].base} sets a user); "
-        f"add USER with an unprivileged user before CMD",
+        f"the final stage sets no USER, so the image runs as root (unless {chain[0].base} sets a user); {advice}",
     )
