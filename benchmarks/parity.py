@@ -63,11 +63,16 @@ MAP: dict[str, tuple[str, str | None, str]] = {
     "DL3045": ("correctness", None, "COPY to a relative path without WORKDIR lands in /: SLM073 covers relative WORKDIR only"),
     "DL3047": ("style", None, "wget's progress bar only bloats logs"),
     "DL3057": ("style", None, "HEALTHCHECK: orchestrators (Kubernetes) use their own probes; not about size or safety"),
-    "DL3059": ("cache", "SLM050", ""),
+    "DL3059": ("cache", "SLM050", "hadolint reports every RUN of a run of RUNs, slimmer the run once"),
+    "DL3060": ("size", "SLM022", ""),
+    "DL3065": ("style", None, "FROM --platform=$TARGETPLATFORM is redundant, harmless"),
+    "DL3066": ("security", "SLM071", "slimmer reports running as root, not a user given by name (numeric ids matter for Kubernetes runAsNonRoot)"),
+    "DL3067": ("size", None, "COPY --from of a whole filesystem (/) to squash: deliberate; slimmer's SLM051 reports the deletes such a squash hides"),
+    "DL4000": ("style", None, "MAINTAINER is deprecated"),
     "DL4001": ("size", None, "curl and wget both: a few hundred KB, not worth a finding"),
     "DL4006": ("correctness", None, "pipefail: shellcheck-class shell correctness, out of slimmer's scope"),
     # tally's own rules
-    "tally/prefer-package-cache-mounts": ("cache", "SLM003", "slimmer accepts cache mounts as the fix for SLM003/SLM010/SLM022 and `slimmer rewrite --cache-mounts` adds them; suggesting one on every install is noise"),
+    "tally/prefer-package-cache-mounts": ("cache", None, "slimmer accepts cache mounts as the fix for SLM003/SLM010/SLM022 and `slimmer rewrite --cache-mounts` adds them; suggesting one on every install is noise"),
     "tally/prefer-multi-stage-build": ("size", "SLM075", ""),
     "tally/no-unreachable-stages": ("cache", "SLM074", ""),
     "tally/user-created-but-never-used": ("security", "SLM071", "SLM071 reports the image running as root"),
@@ -214,16 +219,18 @@ def compare(files: list[Path]) -> dict:
                 key = code.removeprefix("hadolint/")
                 cls, ours, note = classify(code)
                 row = rows.setdefault(key, {"class": cls, "slimmer": ours, "note": note, "hadolint": 0, "tally": 0,
-                                            "files": set(), "same_line": 0})
+                                            "files": set(), "same_line": 0, "same_file": set()})
                 row[tool] += 1
                 row["files"].add(path)
                 if ours and tool == ("hadolint" if key.startswith("DL") else "tally") and (ours, line) in mine:
                     row["same_line"] += 1
+                if ours and any(rule == ours for rule, _ in mine):
+                    row["same_file"].add(path)
     ours_count = Counter(rule for items in s.values() for rule, _ in items)
     theirs = {r["slimmer"] for r in rows.values() if r["slimmer"]}
     return {
         "files": len(files),
-        "rows": {k: {**v, "files": len(v["files"])} for k, v in sorted(rows.items(), key=lambda kv: (FOUR + ("correctness", "style", "unmapped")).index(kv[1]["class"]) if kv[1]["class"] in FOUR + ("correctness", "style", "unmapped") else 9)},
+        "rows": {k: {**v, "files": len(v["files"]), "same_file": len(v["same_file"])} for k, v in sorted(rows.items(), key=lambda kv: (FOUR + ("correctness", "style", "unmapped")).index(kv[1]["class"]) if kv[1]["class"] in FOUR + ("correctness", "style", "unmapped") else 9)},
         "slimmer_findings": dict(sorted(ours_count.items())),
         "slimmer_only_rules": sorted(set(ours_count) - theirs),
     }
@@ -233,17 +240,21 @@ def to_markdown(r: dict) -> str:
     lines = ["# Parity: hadolint and tally findings, and whether slimmer covers them", "",
              f"Command: `{r['command']}`", "",
              "`same line`: findings of the first tool that reports the code (hadolint for DL codes, tally for",
-             "its own) where slimmer reports the mapped rule on the same line. slimmer's size rules check only",
-             "the stages that ship, so findings on build stages are left out by design.", ""]
+             "its own) where slimmer reports the mapped rule on the same line; `same file`: files where slimmer",
+             "reports the mapped rule at all (tally puts file-level findings on another line than slimmer).",
+             "slimmer's size rules check only the stages that ship, and not development targets (AS dev-envs),",
+             "so findings there are left out by design.", ""]
     for name, c in r["corpora"].items():
         lines += [f"## {name} ({c['files']} Dockerfiles)", "",
-                  "| code | class | hadolint | tally | files | slimmer | same line | why not / note |",
-                  "|---|---|---|---|---|---|---|---|"]
+                  "| code | class | hadolint | tally | files | slimmer | same line | same file | why not / note |",
+                  "|---|---|---|---|---|---|---|---|---|"]
         for code, row in c["rows"].items():
             lines.append(f"| {code} | {row['class']} | {row['hadolint']} | {row['tally']} | {row['files']} | "
-                         f"{row['slimmer'] or '—'} | {row['same_line'] if row['slimmer'] else ''} | {row['note']} |")
-        lines += ["", "Findings about size, cache, reproducibility or security that slimmer does not cover: "
-                  + (", ".join(f"{k} ({v['note']})" for k, v in c["rows"].items() if v["class"] in FOUR and not v["slimmer"]) or "none"), "",
+                         f"{row['slimmer'] or '—'} | {row['same_line'] if row['slimmer'] else ''} | "
+                         f"{row['same_file'] if row['slimmer'] else ''} | {row['note']} |")
+        lines += ["", "Findings about size, cache, reproducibility or security that slimmer does not cover, and why:", ""]
+        lines += [f"- {k}: {v['note']}" for k, v in c["rows"].items() if v["class"] in FOUR and not v["slimmer"]] or ["- none"]
+        lines += ["",
                   "slimmer findings by rule: " + ", ".join(f"{k} {v}" for k, v in c["slimmer_findings"].items()), "",
                   "slimmer rules that neither hadolint nor tally has an equivalent for here: " + ", ".join(c["slimmer_only_rules"]), ""]
     return "\n".join(lines) + "\n"
