@@ -18,7 +18,7 @@ def test_catalog_cache_is_rebuilt_and_pruned(tmp_path):
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
     first = run(env)
     folder = tmp_path / "slimmer"
-    entries = sorted(p.name for p in folder.glob("catalog-*.pickle"))
+    entries = sorted(p.name for p in folder.glob("catalog-*.marshal"))
     assert len(entries) == 1
     assert run(env) == first  # read from the cache
     (folder / entries[0]).write_bytes(b"garbage")
@@ -27,7 +27,7 @@ def test_catalog_cache_is_rebuilt_and_pruned(tmp_path):
 
     stale = []
     for i in range(KEEP + 1):  # entries of other installs, the oldest first
-        old = folder / f"catalog-{i:016d}.pickle"
+        old = folder / f"catalog-{i:016d}.marshal"
         old.write_bytes(b"old")
         os.utime(old, ns=(10**18 + i * 10**9, 10**18 + i * 10**9))
         stale.append(old)
@@ -35,13 +35,60 @@ def test_catalog_cache_is_rebuilt_and_pruned(tmp_path):
     assert run(env) == first
     # The newest entries of other installs stay (two venvs must not evict each other); older go.
     assert [p.exists() for p in stale] == [False] * 2 + [True] * (KEEP - 1)
-    assert len(list(folder.glob("catalog-*.pickle"))) == KEEP
+    assert len(list(folder.glob("catalog-*.marshal"))) == KEEP
 
 
 def test_two_installs_keep_their_entries(tmp_path, monkeypatch):
     from slimmer import cache
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    cache.store("kind-a.pickle", 1, replaces="kind-")
-    cache.store("kind-b.pickle", 2, replaces="kind-")
-    assert cache.load("kind-a.pickle") == 1 and cache.load("kind-b.pickle") == 2
+    cache.store("kind-a.marshal", 1, replaces="kind-")
+    cache.store("kind-b.marshal", 2, replaces="kind-")
+    assert cache.load("kind-a.marshal") == 1 and cache.load("kind-b.marshal") == 2
+
+
+def test_a_planted_entry_never_runs_code(tmp_path):
+    """Issue 10: the cache folder may come from a shared home or a restored CI cache. A
+    pickle planted under every entry name (old and new) must not run; a marshal entry that
+    carries a code object is a miss too."""
+    import marshal
+    import pickle
+
+    from slimmer import cache
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    first = run(env)
+    folder = tmp_path / "slimmer"
+    proof = tmp_path / "pwned"
+
+    class Evil:
+        def __reduce__(self):
+            return (open, (str(proof), "w"))
+
+    names = [p.name for p in folder.iterdir()]
+    assert names
+    for name in names + [n.replace(".marshal", ".pickle") for n in names]:
+        (folder / name).write_bytes(pickle.dumps(Evil()))
+    assert run(env) == first
+    subprocess.run([sys.executable, "-m", "slimmer", "analyze", "-"], env=env, capture_output=True)
+    assert not proof.exists()
+    # a well-formed entry (header, checksum) that holds a code object is not plain data
+    body = marshal.dumps([compile("open(%r, 'w')" % str(proof), "x", "exec")])
+    entry = cache.MAGIC + f"{__import__('zlib').crc32(body):08x}".encode() + body
+    for name in names:
+        (folder / name).write_bytes(entry)
+    assert run(env) == first
+    assert not proof.exists()
+
+
+def test_entries_round_trip_plain_data_only(tmp_path, monkeypatch):
+    from slimmer import cache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    value = {"a": [1, 2.5, None, True, ("x", {"y": "z"})], "b": {1: 2}}
+    cache.store("t", value)
+    assert cache.load("t") == value
+    cache.store("bad", {"s": {1, 2}})  # a set is not plain data: nothing is stored
+    assert cache.load("bad") is None
+    (tmp_path / "slimmer" / "t").write_bytes((tmp_path / "slimmer" / "t").read_bytes()[:-1])
+    assert cache.load("t") is None  # damaged: a miss

@@ -24,6 +24,6 @@ def check(ctx, r):
                 if call is None or call.action != "install" or _skips_recommends(call):
                     continue
                 fix = r.make_fix(ins, rf"(?<![\w-]){c.name}(\s+)install\b", rf"{c.name}\1install --no-install-recommends",
-                                 "add --no-install-recommends")
+                                 "add --no-install-recommends", command=c)
                 yield r.finding(ins, f"{c.name} install pulls recommended packages too; add --no-install-recommends", fix)
                 break

@@ -58,10 +58,11 @@ def _requirement_names(ctx, path: str) -> set[str]:
     if not context_known(ctx.dockerfile.path):
         return set()
     for candidate in (path.removeprefix("./"), os.path.basename(path)):
-        full = os.path.join(ctx.context_dir, candidate)
-        if candidate and os.path.isfile(full) and os.path.getsize(full) < 1_000_000:
-            with open(full, encoding="utf-8", errors="replace") as fh:
-                return {m.group(1) for m in (re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", ln) for ln in fh) if m}
+        from slimmer.rules.context_files import read_text
+
+        text = read_text(ctx.context_dir, candidate) if candidate else None  # confined, size capped
+        if text is not None:
+            return {m.group(1) for m in (re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", ln) for ln in text.splitlines()) if m}
     return set()
 
 
@@ -121,9 +122,9 @@ def _rewrite_verdict(ctx) -> str:
     from slimmer.rewrite import Options, rewrite  # the rewrite runs the rules: import late
 
     try:
-        # The split is decided before the hygiene fixes, which are skipped: they cost more than the plan.
-        target = ctx.target.name_as_written or str(ctx.target.index)
-        result = rewrite(ctx.dockerfile, Options(skip={"hygiene"}, target=target))
+        last = ctx.target.index == len(ctx.stages) - 1  # the default target: name none (an index shifts in the output)
+        target = None if last else ctx.target.name_as_written or str(ctx.target.index)
+        result = rewrite(ctx.dockerfile, Options(target=target))
     except Exception:  # noqa: BLE001 - a finding must not fail on a rewrite problem
         return "split it into a builder stage with the toolchain and a runtime stage with the artefacts"
     if result.split:
