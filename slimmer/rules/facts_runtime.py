@@ -5,7 +5,6 @@ development servers and build steps that need devDependencies (SLM021, SLM070, S
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 
 from slimmer.model.nodes import Instruction, Stage
@@ -13,7 +12,7 @@ from slimmer.model.shell import Command, command_from_argv, parse_commands
 from slimmer.rules import data
 from slimmer.rules.facts_layers import context_known, copy_parts, from_context
 
-SMALL = 512 * 1024  # context files read whole by these rules (package.json), at most
+SMALL = 512 * 1024  # bytes of a context file these rules read, at most (a package.json is far smaller)
 
 
 def runtime_data() -> dict:
@@ -24,23 +23,14 @@ def runtime_data() -> dict:
 
 
 def read_context_file(ctx, rel: str, limit: int = SMALL) -> str | None:
-    """The text of a small file of the build context, or None when it is missing, larger than
-    `limit`, or resolves outside the context (a symlink or `..`)."""
-    if not rel or "$" in rel or not os.path.isfile(os.path.join(ctx.context_dir, rel.lstrip("/"))):
-        return None  # (also when the Dockerfile came from stdin: its "context" is not read)
-    if not context_known(ctx.dockerfile.path):
-        return None
-    root = os.path.realpath(ctx.context_dir)
-    path = os.path.realpath(os.path.join(root, rel.lstrip("/")))
-    if path != root and not path.startswith(root + os.sep):
-        return None
-    try:
-        if not os.path.isfile(path) or os.path.getsize(path) > limit:
-            return None
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            return fh.read(limit)
-    except OSError:
-        return None
+    """At most `limit` bytes of a file of the build context, as text, or None when it is missing
+    or refused (outside the context, not a regular file, too large: see context_files)."""
+    if not rel or "$" in rel or not context_known(ctx.dockerfile.path):
+        return None  # (a Dockerfile from stdin has no context to read)
+    from slimmer.rules.context_files import read_bytes
+
+    data = read_bytes(ctx.context_dir, rel, limit)
+    return None if data is None else data.decode("utf-8", errors="replace")
 
 
 # --- the container's command ---------------------------------------------------------------------
