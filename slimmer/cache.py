@@ -78,9 +78,13 @@ def load(name: str):
     return value if is_plain(value) else None
 
 
+KEEP = 4  # entries of one kind kept: several installs (a venv, pre-commit's) share the folder
+
+
 def store(name: str, value, replaces: str | None = None) -> None:
-    """Write the entry; `replaces` is the prefix of older entries of the same kind, removed
-    so that the folder does not grow with every upgrade."""
+    """Write the entry; `replaces` is the prefix of older entries of the same kind: all but the
+    KEEP most recent are removed, so that the folder does not grow with every upgrade while
+    two installs side by side (each with its own key) do not evict each other's entry."""
     import tempfile
 
     folder = cache_dir()
@@ -92,8 +96,9 @@ def store(name: str, value, replaces: str | None = None) -> None:
             fh.write(MAGIC + f"{zlib.crc32(body):08x}".encode() + body)
         os.replace(tmp, os.path.join(folder, name))
         if replaces:
-            for old in os.listdir(folder):
-                if old.startswith(replaces) and old != name:
-                    os.unlink(os.path.join(folder, old))
+            others = [os.path.join(folder, n) for n in os.listdir(folder) if n.startswith(replaces) and n != name]
+            others.sort(key=lambda p: os.stat(p).st_mtime_ns, reverse=True)
+            for old in others[KEEP - 1:]:
+                os.unlink(old)
     except (OSError, ValueError):  # ValueError: not marshallable, so not plain data
         pass  # a read-only home: slimmer works, only slower

@@ -142,11 +142,10 @@ def analyze(paths, fmt, fail_level, fix, unsafe_fixes, target, select, ignore, a
     Exit 0: nothing at or above the fail level; 1: findings; 2: bad input.
     """
     from slimmer.config import load_config
-    from slimmer.errors import EXIT_FINDINGS, EXIT_OK, DockerfileError
-    from slimmer.parse import parse_file
+    from slimmer.errors import EXIT_FINDINGS, EXIT_OK
     from slimmer.render import findings as out
     from slimmer.rules import all_rules
-    from slimmer.rules.engine import Settings, analyze as run_rules, at_or_above
+    from slimmer.rules.engine import Settings, at_or_above
 
     files = _discover(paths)
     rules = all_rules()
@@ -165,27 +164,15 @@ def analyze(paths, fmt, fail_level, fix, unsafe_fixes, target, select, ignore, a
     findings = []
     stages_by_path = {}
     failed = False
-    for path in files:
-        try:
-            snap = None
-            if fix:
-                from slimmer.fileio import check_writable, snapshot
-
-                check_writable(path, force)
-                snap = snapshot(path)
-            df = parse_file(path)
-            result = run_rules(df, settings)
-            if fix:
-                df, result = _fix_file(df, result, settings, unsafe_fixes, expect=snap, force=force)
-        except SlimmerError as exc:
-            if exc.exit_code != EXIT_USAGE:  # a bug in slimmer stops the run
-                raise
-            click.echo(f"slimmer: {exc}", err=True)
+    for path, result, stages, error, notes in _analyze_files(files, settings, fix, unsafe_fixes, force):
+        if error is not None:
+            click.echo(f"slimmer: {error}", err=True)
+        for note in notes:
+            click.echo(note, err=True)
+        if error is not None:
             failed = True
             continue
-        finally:
-            _say_not_read(path)
-        stages_by_path[path] = df.stages
+        stages_by_path[path] = stages
         findings.extend(result)
     if fmt == "text":
         colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
@@ -205,14 +192,98 @@ def analyze(paths, fmt, fail_level, fix, unsafe_fixes, target, select, ignore, a
     sys.exit(EXIT_FINDINGS if at_or_above(findings, level) else EXIT_OK)
 
 
-def _say_not_read(dockerfile: str) -> None:
+def _not_read(dockerfile: str) -> list[str]:
     """Files the Dockerfile names that slimmer refused to read (outside the build context,
-    not regular, too large): said once each on stderr, so a result that lacks them is not
+    not regular, too large), one note each for stderr, so a result that lacks them is not
     taken for one that used them."""
     from slimmer.rules.context_files import skipped
 
-    for name, why in skipped():
-        click.echo(escape(f"slimmer: {dockerfile}: note: did not read {name}: {why}"), err=True)
+    return [escape(f"slimmer: {dockerfile}: note: did not read {name}: {why}") for name, why in skipped()]
+
+
+def _say_not_read(dockerfile: str) -> None:
+    for note in _not_read(dockerfile):
+        click.echo(note, err=True)
+
+
+POOL_MIN_FILES = 40  # below this, starting worker processes costs more than it saves
+
+
+def _analyze_one(path, settings, fix, unsafe, force):
+    """(path, findings, stages, error, notes) for one file: error is the message of a bad-input
+    error (a bug in slimmer is raised), notes the files it did not read."""
+    from slimmer.parse import parse_file
+    from slimmer.rules.engine import analyze as run_rules
+
+    try:
+        snap = None
+        if fix:
+            from slimmer.fileio import check_writable, snapshot
+
+            check_writable(path, force)
+            snap = snapshot(path)
+        df = parse_file(path)
+        result = run_rules(df, settings)
+        if fix:
+            df, result = _fix_file(df, result, settings, unsafe, expect=snap, force=force)
+    except SlimmerError as exc:
+        if exc.exit_code != EXIT_USAGE:  # a bug in slimmer stops the run
+            raise
+        return path, [], None, str(exc), _not_read(path)
+    return path, result, df.stages, None, _not_read(path)
+
+
+def _analyze_in_worker(args):
+    """The same, in a worker process: findings travel back light (rules by id, fixes without
+    their edits, stages as name and index: all the reports use)."""
+    import types
+
+    from slimmer.rules import Fix
+
+    path, result, stages, error, notes = _analyze_one(*args)
+    for f in result:
+        if f.fix is not None:
+            f.fix = Fix((), f.fix.safety, f.fix.description)
+    light = [types.SimpleNamespace(name=s.name, index=s.index) for s in stages] if stages is not None else None
+    return path, result, light, error, notes
+
+
+def _workers() -> int:
+    """Worker processes worth starting: the CPUs this process may use that are idle now (on a
+    busy machine more processes only take turns on the same CPUs, and the pool loses).
+    SLIMMER_WORKERS sets the number (1 turns the pool off)."""
+    value = os.environ.get("SLIMMER_WORKERS", "")
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    try:
+        idle = cpus - int(os.getloadavg()[0] + 0.5)
+    except OSError:
+        idle = cpus
+    return max(1, min(idle, 8))
+
+
+def _analyze_files(files, settings, fix, unsafe, force):
+    """Analyze the files in order; many files are spread over the CPUs (forked workers that
+    share the parsed catalog and bashlex's tables). --fix stays in this process: it writes."""
+    workers = 1 if fix else _workers()
+    if len(files) < POOL_MIN_FILES or workers < 2 or sys.platform != "linux":
+        for path in files:
+            yield _analyze_one(path, settings, fix, unsafe, force)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from slimmer.model.bashlex_tables import import_bashlex
+
+    import_bashlex()  # once, before the fork
+    chunk = max(4, len(files) // (workers * 4))
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        args = [(p, settings, fix, unsafe, force) for p in files]
+        yield from pool.map(_analyze_in_worker, args, chunksize=chunk)
 
 
 def _fix_file(df, findings, settings, unsafe, expect=None, force=False):

@@ -27,6 +27,9 @@ class Command:
     # of the instruction's scripts (Instruction.shell_scripts) the command is in.
     spans: tuple[tuple[int, int] | None, ...] = field(default=(), compare=False, repr=False)
     script: int = field(default=0, compare=False, repr=False)
+    # Redirections as (operator, target word): `pip install x>=2` is pip install x, ('>', '=2').
+    # Only from the real shell parse; descriptor duplications such as 2>&1 are left out.
+    redirects: tuple[tuple[str, str], ...] = field(default=())
 
     @property
     def span(self) -> tuple[int, int] | None:
@@ -163,7 +166,8 @@ def _normalise(words: list[str], assignments: list[tuple[str, str]]) -> list[str
 KEYWORDS = {"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}", "(", ")"}
 
 
-def _from_words(words: list[str], out: list[Command], depth: int, spans: list | None = None) -> None:
+def _from_words(words: list[str], out: list[Command], depth: int, spans: list | None = None,
+                redirects: tuple[tuple[str, str], ...] = ()) -> None:
     if spans is None or len(spans) != len(words):
         spans = [None] * len(words)
     while words and words[0] in KEYWORDS:
@@ -184,10 +188,10 @@ def _from_words(words: list[str], out: list[Command], depth: int, spans: list | 
     if head in SHELLS and depth < 4:
         for i, w in enumerate(words[1:], 1):
             if w.startswith("-") and "c" in w[1:] and not w.startswith("--") and i + 1 < len(words):
-                out.append(Command(tuple(words), tuple(assignments), len(out), spans))
+                out.append(Command(tuple(words), tuple(assignments), len(out), spans, redirects=redirects))
                 _parse_into(words[i + 1], out, depth + 1)
                 return
-    out.append(Command(tuple(words), tuple(assignments), len(out), spans))
+    out.append(Command(tuple(words), tuple(assignments), len(out), spans, redirects=redirects))
 
 
 def _walk(node, out: list[Command], depth: int) -> None:
@@ -195,6 +199,7 @@ def _walk(node, out: list[Command], depth: int) -> None:
     if kind == "command":
         words = []
         spans: list[tuple[int, int] | None] = []
+        redirects = []
         for part in node.parts:
             if part.kind == "word":
                 words.append(part.word)
@@ -207,7 +212,9 @@ def _walk(node, out: list[Command], depth: int) -> None:
                 spans.append(tuple(part.pos) if depth == 0 else None)
             elif part.kind in ("compound", "function"):
                 _walk(part, out, depth)
-        _from_words(words, out, depth, spans)
+            elif part.kind == "redirect" and hasattr(getattr(part, "output", None), "word"):
+                redirects.append((part.type, part.output.word))
+        _from_words(words, out, depth, spans, tuple(redirects))
         return
     for child in getattr(node, "parts", None) or []:
         _walk(child, out, depth)
@@ -300,13 +307,22 @@ class _SizedCache:
 _CACHE = _SizedCache(2_000_000)
 
 
+def command_from_argv(argv: list[str] | tuple[str, ...]) -> tuple[Command, ...]:
+    """The commands an exec-form argv runs (`CMD ["python", "-m", "flask", "run"]`), read as
+    the shell parse reads words (wrappers, `python -m`, `sh -c "..."` followed), without a
+    shell parse of its own: there is no shell."""
+    out: list[Command] = []
+    _from_words(list(argv), out, 0)
+    return tuple(Command(c.argv, c.assignments, i) for i, c in enumerate(out))
+
+
 def parse_commands(script: str) -> tuple[Command, ...]:
     found = _CACHE.get(script)
     if found is not None:
         return found
     out: list[Command] = []
     _parse_into(script, out)
-    result = tuple(Command(c.argv, c.assignments, i, c.spans) for i, c in enumerate(out))
+    result = tuple(Command(c.argv, c.assignments, i, c.spans, redirects=c.redirects) for i, c in enumerate(out))
     _CACHE.put(script, result)
     return result
 

@@ -108,6 +108,10 @@ class Rule:
     examples: list[dict] = field(default_factory=list)
     check: Callable[[Context], Iterable[Finding]] | None = None
 
+    def __reduce__(self):
+        # Sent between processes (analyze's worker pool) by id: the catalog is the same there.
+        return (_rule_by_id, (self.id,))
+
     def finding(
         self,
         ins: Instruction,
@@ -163,6 +167,10 @@ class Rule:
 _REGISTRY: dict[str, Callable[[Context], Iterable[Finding]]] = {}
 
 
+def _rule_by_id(rule_id: str) -> Rule:
+    return all_rules()[rule_id]
+
+
 def rule(rule_id: str):
     """Register a rule's check function under its id."""
 
@@ -185,8 +193,26 @@ def catalog_dir() -> str:
 @lru_cache(maxsize=None)
 def data(name: str) -> dict:
     """Knowledge the rules share, from rules/data/NAME.toml."""
-    with open(os.path.join(catalog_dir(), "data", f"{name}.toml"), "rb") as fh:
-        return tomllib.load(fh)
+    return _all_data()[name]
+
+
+@lru_cache(maxsize=1)
+def _all_data() -> dict[str, dict]:
+    """Every rules/data/*.toml, parsed; kept in slimmer's cache beside the catalog (a dozen
+    TOML files parsed at every start cost more than checking one Dockerfile)."""
+    from slimmer import cache
+
+    folder = os.path.join(catalog_dir(), "data")
+    paths = [os.path.join(folder, n) for n in sorted(os.listdir(folder)) if n.endswith(".toml")]
+    name = f"data-{cache.files_fingerprint(paths)}.marshal"
+    tables = cache.load(name)
+    if not isinstance(tables, dict):
+        tables = {}
+        for path in paths:
+            with open(path, "rb") as fh:
+                tables[os.path.basename(path)[: -len(".toml")]] = tomllib.load(fh)
+        cache.store(name, tables, replaces="data-")
+    return tables
 
 
 def _catalog_docs() -> list[dict]:

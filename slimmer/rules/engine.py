@@ -66,11 +66,14 @@ def analyze(df: Dockerfile, settings: Settings | None = None) -> list[Finding]:
     file_wide, per_line = _ignores(df)
     file_wide |= {c.upper() for c in settings.ignore}
     findings: list[Finding] = []
+    development = _development_target(ctx) and not settings.all_stages
     for rule in all_rules().values():
         if rule.check is None:
             continue
         if settings.select is not None and rule.id not in settings.select:
             continue
+        if development and rule.scope == "final" and rule.category == "size":
+            continue  # a development image (AS dev-envs, Dockerfile.dev) is not the one to slim
         for finding in rule.check(ctx, rule):  # type: ignore[call-arg]
             finding.path = df.path
             # Configuration wins; otherwise a rule may raise or lower one finding's level.
@@ -80,6 +83,15 @@ def analyze(df: Dockerfile, settings: Settings | None = None) -> list[Finding]:
             findings.append(finding)
     findings.sort(key=lambda f: (f.line, f.rule.id))
     return findings
+
+
+def _development_target(ctx: Context) -> bool:
+    """The target is a development or test image: a side stage (AS dev-envs, AS test: built
+    with --target, as SLM074 reads it) or the Dockerfile is named so (Dockerfile.dev)."""
+    from slimmer.rules.facts_layers import side_stage
+    from slimmer.rules.facts_python import dev_dockerfile
+
+    return side_stage(ctx.target) or dev_dockerfile(ctx.dockerfile.path)
 
 
 def at_or_above(findings: list[Finding], level: str) -> list[Finding]:

@@ -75,3 +75,23 @@ def toolchain_images() -> list[str]:
 def slim_variants() -> dict[str, dict]:
     """images.toml's [slim] table: repository -> {suffix, distroless} (other keys left out)."""
     return {k: v for k, v in data("images").get("slim", {}).items() if isinstance(v, dict)}
+
+
+_WINDOWS_WORDS = ("windows", "servercore", "nanoserver", "ltsc20")
+_WINDOWS_BUILD = re.compile(r"(?:^|[-_.])10\.0\.\d{5}")
+
+
+def windows_image(ctx) -> bool:
+    """The target is a Windows container: a backtick escape directive, a Windows base (servercore,
+    nanoserver, a 10.0.NNNNN build number in the tag) or a powershell / cmd SHELL."""
+    if ctx.dockerfile.escape == "`":
+        return True
+    for stage in ctx.stage_ancestry(ctx.target):
+        ref = stage.base.lower()
+        if any(w in ref for w in _WINDOWS_WORDS) or _WINDOWS_BUILD.search(ref):
+            return True
+        for ins in stage.find("SHELL"):
+            first = (ins.exec_form or [""])[0].lower().rsplit("\\", 1)[-1]
+            if first.startswith(("powershell", "pwsh", "cmd")):
+                return True
+    return False

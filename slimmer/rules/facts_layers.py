@@ -24,6 +24,16 @@ def layers_data() -> dict:
     return data("layers")
 
 
+def side_stage(stage: Stage) -> bool:
+    """True for a stage named for tests, development, debugging or docs (`AS test`,
+    `AS dev-tools`, `AS client-dev`): one built on purpose with `--target NAME`, not the
+    production image."""
+    if not stage.name:
+        return False
+    side = set(layers_data()["side_stage_names"])
+    return stage.name in side or any(w in side for w in re.split(r"[-_.]", stage.name))
+
+
 # --- COPY / ADD ---------------------------------------------------------------------
 
 

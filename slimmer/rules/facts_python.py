@@ -270,9 +270,12 @@ def dev_like(text: str | None) -> bool:
 def dev_image(ctx) -> bool:
     """True when the whole image is meant for development or tests: the target stage is
     named so, or the Dockerfile is (Dockerfile.dev, test.Dockerfile, .devcontainer/)."""
-    if dev_like(ctx.target.name):
-        return True
-    path = ctx.dockerfile.path or ""
+    return dev_like(ctx.target.name) or dev_dockerfile(ctx.dockerfile.path)
+
+
+def dev_dockerfile(path: str | None) -> bool:
+    """The Dockerfile's own name says development or tests (Dockerfile.dev, .devcontainer/)."""
+    path = path or ""
     base = os.path.basename(path)
     parent = os.path.basename(os.path.dirname(os.path.abspath(path))) if path else ""
     return parent == ".devcontainer" or dev_like(re.sub(r"(?i)dockerfile", "", base))

@@ -23,12 +23,28 @@ def test_catalog_cache_is_rebuilt_and_pruned(tmp_path):
     assert run(env) == first  # read from the cache
     (folder / entries[0]).write_bytes(b"garbage")
     assert run(env) == first  # unreadable: rebuilt
-    stale = folder / "catalog-0000000000000000.marshal"
-    stale.write_bytes(b"old")
+    from slimmer.cache import KEEP
+
+    stale = []
+    for i in range(KEEP + 1):  # entries of other installs, the oldest first
+        old = folder / f"catalog-{i:016d}.marshal"
+        old.write_bytes(b"old")
+        os.utime(old, ns=(10**18 + i * 10**9, 10**18 + i * 10**9))
+        stale.append(old)
     (folder / entries[0]).unlink()
     assert run(env) == first
-    assert not stale.exists()  # replaced by the new entry
-    assert len(list(folder.glob("catalog-*.marshal"))) == 1
+    # The newest entries of other installs stay (two venvs must not evict each other); older go.
+    assert [p.exists() for p in stale] == [False] * 2 + [True] * (KEEP - 1)
+    assert len(list(folder.glob("catalog-*.marshal"))) == KEEP
+
+
+def test_two_installs_keep_their_entries(tmp_path, monkeypatch):
+    from slimmer import cache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    cache.store("kind-a.marshal", 1, replaces="kind-")
+    cache.store("kind-b.marshal", 2, replaces="kind-")
+    assert cache.load("kind-a.marshal") == 1 and cache.load("kind-b.marshal") == 2
 
 
 def test_a_planted_entry_never_runs_code(tmp_path):

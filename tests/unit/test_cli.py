@@ -247,3 +247,29 @@ def test_rule_docs_and_listing():
     listing = run("rules").output
     assert "SLM010" in listing and "SLM001" in listing
     assert CliRunner().invoke(main, ["rule", "SLM999"]).exit_code == 2
+
+
+def test_analyze_many_files_in_workers_reports_the_same(tmp_path, monkeypatch):
+    """The worker pool (many files) gives the same report as the one-by-one loop, bad input included."""
+    import shutil
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from slimmer.cli import POOL_MIN_FILES, main
+
+    fixtures = sorted(Path(__file__).parent.parent.joinpath("fixtures", "dockerfiles").glob("*.Dockerfile"))
+    for i in range(POOL_MIN_FILES + 5):
+        d = tmp_path / f"svc{i:03d}"
+        d.mkdir()
+        shutil.copyfile(fixtures[i % len(fixtures)], d / "Dockerfile")
+    (tmp_path / "svc000" / "Dockerfile").write_text("FROM\n")  # bad input: reported, not fatal
+    runs = {}
+    for workers in ("1", "2"):
+        monkeypatch.setenv("SLIMMER_WORKERS", workers)
+        for fmt in ("json", "text"):
+            result = CliRunner().invoke(main, ["analyze", "--format", fmt, str(tmp_path)])
+            runs[(workers, fmt)] = (result.exit_code, result.output)
+    assert runs[("1", "json")] == runs[("2", "json")]
+    assert runs[("1", "text")] == runs[("2", "text")]
+    assert runs[("1", "json")][0] == 2

@@ -6,10 +6,16 @@ from slimmer.rules import rule
 from slimmer.rules.facts import cache_mount_on
 
 
+def _no_cache_option(arg: str) -> bool:
+    # pip (optparse) takes any unambiguous prefix of a long option: --no-cache, --no-ca.
+    name = arg.split("=", 1)[0]
+    return len(name) >= len("--no-ca") and "--no-cache-dir".startswith(name)
+
+
 def _cache_disabled(ins, cmd) -> bool:
     # pip turns the cache off for any value of PIP_NO_CACHE_DIR (ENV or a prefix).
     env = dict(cmd.assignments) | ins.scope
-    return cmd.has_option("--no-cache-dir") or "PIP_NO_CACHE_DIR" in env
+    return any(_no_cache_option(a) for a in cmd.args) or "PIP_NO_CACHE_DIR" in env
 
 
 @rule("SLM010")

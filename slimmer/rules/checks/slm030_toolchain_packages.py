@@ -6,6 +6,7 @@ import re
 
 from slimmer.model.shell import Command
 from slimmer.rules import data, rule
+from slimmer.rules.facts_layers import side_stage
 from slimmer.rules.facts_node import runs
 
 APT = {"apt-get", "apt", "aptitude"}
@@ -137,13 +138,19 @@ def _kept(cmds: tuple[Command, ...]) -> list[str]:
     return kept
 
 
+# Version control tools: often needed at run time too (a CI agent, pip install git+…): not reported alone.
+VCS = {"git", "mercurial", "subversion", "git-lfs"}
+
+
 @rule("SLM030")
 def check(ctx, r):
     runtime = data("packages")["dev_to_runtime"]
     for stage in ctx.stages_for(r.scope):
+        if side_stage(stage):
+            continue  # a test / dev stage built with --target (as SLM074 reads it) needs its toolchain
         for ins, cmds in runs(ctx, stage):
             kept = _kept(cmds)
-            if not kept:
+            if not kept or set(kept) <= VCS:
                 continue
             swaps = [f"{p} -> {runtime[p]}" for p in kept if p in runtime]
             unmapped = [p for p in kept if p.endswith(("-dev", "-devel")) and p not in runtime]

@@ -1,9 +1,9 @@
-"""SLM034: a base image with no tag or the `latest` tag, and no digest."""
+"""SLM034: a base image with no tag, the `latest` tag or another floating tag, and no digest."""
 
 from __future__ import annotations
 
 from slimmer.rules import rule
-from slimmer.rules.facts_images import stage_image
+from slimmer.rules.facts_images import base_images, stage_image, tag_words
 
 
 @rule("SLM034")
@@ -16,6 +16,8 @@ def check(ctx, r):
             what = f"{image.raw} has no tag, so it means {image.raw}:latest"
         elif image.tag == "latest":
             what = f"{image.raw} uses the latest tag"
+        elif tag_words(image.tag)[0] in base_images()["floating_tags"]:
+            what = f"{image.raw} uses the floating tag {tag_words(image.tag)[0]}, which moves to each new release by itself"
         else:
             continue
         yield r.finding(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from slimmer.rules import rule
+from slimmer.rules.facts_images import windows_image
+from slimmer.rules.facts_runtime import effective
 
 # `exec prog` as a command of the script (first, or after && / ; / ||): the shell replaces
 # itself with the program, which then is PID 1 and gets the signals.
@@ -27,21 +29,6 @@ def _skipped_by_directive(ctx) -> bool:
     return False
 
 
-def effective(ctx):
-    """The CMD and ENTRYPOINT the target image runs with (later ones win; an ENTRYPOINT in a
-    later stage resets a CMD inherited from an earlier one, as for a base image)."""
-    cmd = entrypoint = None
-    for stage in ctx.stage_ancestry(ctx.target):
-        for ins in stage.instructions:
-            if ins.keyword == "CMD":
-                cmd = ins
-            elif ins.keyword == "ENTRYPOINT":
-                entrypoint = ins
-                if cmd is not None and cmd.stage_index != ins.stage_index:
-                    cmd = None
-    return cmd, entrypoint
-
-
 def _not_json(ins) -> str:
     if ins.args.lstrip().startswith("["):
         return " (it looks like a JSON array but is not valid JSON, e.g. single quotes, so Docker treats it as a shell command)"
@@ -50,8 +37,8 @@ def _not_json(ins) -> str:
 
 @rule("SLM070")
 def check(ctx, r):
-    if _skipped_by_directive(ctx):
-        return
+    if _skipped_by_directive(ctx) or windows_image(ctx):
+        return  # Windows runs the shell form under cmd /S /C, with its own signal handling
     shipped = {s.index for s in ctx.stages_for(r.scope)}
     cmd, entrypoint = effective(ctx)
     if entrypoint is not None and entrypoint.stage_index in shipped and entrypoint.exec_form is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from slimmer.rules import rule
-from slimmer.rules.facts_layers import layers_data
+from slimmer.rules.facts_layers import side_stage
 
 
 def _describe(stage) -> str:
@@ -14,12 +14,11 @@ def _describe(stage) -> str:
 
 @rule("SLM074")
 def check(ctx, r):
-    side = set(layers_data()["side_stage_names"])
     target = _describe(ctx.target)
     for index in ctx.graph.unused:
         stage = ctx.stages[index]
         label = _describe(stage)
-        if stage.name and (stage.name in side or stage.name.split("-")[0] in side or stage.name.split("_")[0] in side):
+        if side_stage(stage):
             message = (
                 f"{label} is not needed by the target {target}: presumably built on purpose with "
                 f"--target {stage.name_as_written}; BuildKit skips it otherwise, the legacy builder builds it anyway"

@@ -26,7 +26,8 @@ def _image_name(image) -> str:
 
 def _toolchain_packages(cmds) -> list[str]:
     toolchain = set(data("packages")["toolchain"]) - VCS
-    dev = set(data("packages")["dev_to_runtime"])
+    # Headers packages with a runtime twin; a package that maps to itself (libgomp1) is a runtime library.
+    dev = {k for k, v in data("packages")["dev_to_runtime"].items() if k != v}
     removed = {p for c in cmds for p in removed_packages(c)}
     found = []
     for c in cmds:
@@ -111,5 +112,26 @@ def check(ctx, r):
     yield r.finding(
         ins,
         f"single-stage build that compiles ({what}): the toolchain and build files ship in the image; "
-        f"multi-stage candidate: `slimmer rewrite` can split it into a builder and a runtime stage",
+        f"multi-stage candidate: {_rewrite_verdict(ctx)}",
+    )
+
+
+def _rewrite_verdict(ctx) -> str:
+    """What `slimmer rewrite` would do with this file, asked of the rewrite itself: the split
+    is promised only when the rewrite makes it; otherwise its reason for refusing is quoted."""
+    from slimmer.rewrite import Options, rewrite  # the rewrite runs the rules: import late
+
+    try:
+        last = ctx.target.index == len(ctx.stages) - 1  # the default target: name none (an index shifts in the output)
+        target = None if last else ctx.target.name_as_written or str(ctx.target.index)
+        result = rewrite(ctx.dockerfile, Options(target=target))
+    except Exception:  # noqa: BLE001 - a finding must not fail on a rewrite problem
+        return "split it into a builder stage with the toolchain and a runtime stage with the artefacts"
+    if result.split:
+        return "`slimmer rewrite` can split it into a builder and a runtime stage"
+    reason = next((n.reason for n in result.notes if n.reason.startswith("not split:")), "")
+    reason = reason.removeprefix("not split:").strip()
+    return (
+        f"split it by hand into a builder and a runtime stage; `slimmer rewrite` does not split it ({reason})"
+        if reason else "split it by hand into a builder and a runtime stage; `slimmer rewrite` does not split it"
     )
