@@ -5,6 +5,9 @@
 # ENTRYPOINT, the images' fix-permissions helper. The official image is several GB (JupyterLab,
 # scipy, matplotlib, scikit-learn ...); this one has only what the properties need.
 FROM ubuntu:22.04 AS conda
+# (the same first steps as pytorch-runtime.Dockerfile's, so that BuildKit's cache shares them)
+ARG SLIMMER_WHEELS_URL
+ARG SLIMMER_WHEELS_HOST
 RUN --mount=type=bind,source=conda,target=/tmp/standin sh /tmp/standin/build-prefix.sh
 RUN /opt/conda/bin/pip install --no-cache-dir --root-user-action=ignore --disable-pip-version-check \
 		'numpy==1.26.4' 'pandas==2.2.2' \
