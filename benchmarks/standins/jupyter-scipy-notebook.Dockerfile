@@ -1,17 +1,18 @@
 # Stand-in for jupyter/scipy-notebook (docker-stacks): a Python under /opt/conda
-# (conda/build-prefix.sh; no conda, no Jupyter server) with numpy and pandas preinstalled,
+# (conda/build-prefix.sh; no conda, no Jupyter server) with numpy, pandas, scipy and matplotlib
+# preinstalled (the scipy stack that a service moving off this base leaves behind),
 # /opt/conda owned by the notebook user jovyan (uid 1000, group users 100) so that `pip install`
 # as that user works and `/opt` itself stays root's, USER 1000, WORKDIR /home/jovyan, tini as
 # ENTRYPOINT, the images' fix-permissions helper. The official image is several GB (JupyterLab,
-# scipy, matplotlib, scikit-learn ...); this one has only what the properties need.
+# scikit-learn, seaborn ... as well); this one has only what the properties need.
 FROM ubuntu:22.04 AS conda
 # (the same first steps as pytorch-runtime.Dockerfile's, so that BuildKit's cache shares them)
 ARG SLIMMER_WHEELS_URL
 ARG SLIMMER_WHEELS_HOST
 RUN --mount=type=bind,source=conda,target=/tmp/standin sh /tmp/standin/build-prefix.sh
 RUN /opt/conda/bin/pip install --no-cache-dir --root-user-action=ignore --disable-pip-version-check \
-		'numpy==1.26.4' 'pandas==2.2.2' \
-	&& /opt/conda/bin/python -c 'import numpy, pandas; print("numpy", numpy.__version__, "pandas", pandas.__version__)'
+		'numpy==1.26.4' 'pandas==2.2.2' 'scipy==1.13.1' 'matplotlib==3.9.2' \
+	&& /opt/conda/bin/python -c 'import numpy, pandas, scipy, matplotlib; print("numpy", numpy.__version__, "pandas", pandas.__version__, "scipy", scipy.__version__)'
 
 FROM ubuntu:22.04
 ARG SLIMMER_WHEELS_URL

@@ -4,7 +4,9 @@
 #   base:    the CUDA runtime library (libcudart), ca-certificates, /usr/local/cuda-12.1 with
 #            /usr/local/cuda pointing to it, /etc/ld.so.conf.d/nvidia.conf, no Python
 #   runtime: the math libraries (cuBLAS, cuBLASLt)
-#   devel:   nvcc, the CUDA headers and static libraries (nvidia-cuda-toolkit), the compilers
+#   devel:   /usr/local/cuda/{bin/nvcc,include,lib64/stubs} over the packages of its Dockerfile
+#            (nvidia-cuda-toolkit: nvcc, headers, static libraries; the compilers), checked by
+#            compiling a CUDA program
 # /usr/local/cuda-12.1/{bin,include,lib64} link to where Debian puts those files.
 set -eux
 variant=$1
@@ -18,13 +20,15 @@ fi
 case $variant in
 base) pkgs="ca-certificates libcudart11.0" ;;
 runtime) pkgs="libcublas11 libcublaslt11" ;;
-devel) pkgs="nvidia-cuda-toolkit build-essential" ;;
+devel) pkgs="" ;;
 *) echo "cuda/setup.sh: unknown variant $variant" >&2; exit 2 ;;
 esac
-apt-get update
-# shellcheck disable=SC2086
-DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $pkgs
-rm -rf /var/lib/apt/lists/*
+if [ -n "$pkgs" ]; then
+	apt-get update
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $pkgs
+	rm -rf /var/lib/apt/lists/*
+fi
 mkdir -p "$cuda/lib64" "$cuda/bin"
 for lib in /usr/lib/x86_64-linux-gnu/libcudart.so* /usr/lib/x86_64-linux-gnu/libcublas*.so* \
 	/usr/lib/x86_64-linux-gnu/libcu*_static.a; do
@@ -38,7 +42,17 @@ base)
 	;;
 devel)
 	ln -s /usr/include "$cuda/include"
-	ln -s /usr/lib/nvidia-cuda-toolkit/bin/nvcc "$cuda/bin/nvcc"
+	# CUDA 11.8's nvcc refuses gcc 12 (bookworm's default); the toolkit pulled in g++-11, the
+	# newest it supports: /usr/local/cuda/bin/nvcc (first on PATH) uses it unless told otherwise.
+	cat >"$cuda/bin/nvcc" <<'NVCC'
+#!/bin/sh
+# nvcc of the nvidia/cuda devel stand-in: Debian's CUDA 11.8 nvcc with gcc 11 as host compiler.
+case " $* " in
+*" -ccbin"* | *" --compiler-bindir"*) exec /usr/lib/nvidia-cuda-toolkit/bin/nvcc "$@" ;;
+esac
+exec /usr/lib/nvidia-cuda-toolkit/bin/nvcc -ccbin g++-11 "$@"
+NVCC
+	chmod 0755 "$cuda/bin/nvcc"
 	mkdir -p "$cuda/lib64/stubs"
 	for lib in /usr/lib/x86_64-linux-gnu/stubs/*.so; do
 		[ -e "$lib" ] && ln -sf "$lib" "$cuda/lib64/stubs/"
