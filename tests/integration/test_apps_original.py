@@ -40,6 +40,14 @@ BASE_IMAGES = {
     "debian:bookworm-slim",
     "gcr.io/distroless/static-debian12",
     "gcr.io/distroless/python3-debian12",
+    # AI bases (stand-ins built from Debian packages where nothing can be pulled; issue 11)
+    "ubuntu:22.04",
+    "nvidia/cuda:12.1.1-base-ubuntu22.04",
+    "nvidia/cuda:12.1.1-runtime-ubuntu22.04",
+    "nvidia/cuda:12.1.1-devel-ubuntu22.04",
+    "pytorch/pytorch:2.1.0-cuda12.1-cudnn8-runtime",
+    "pytorch/pytorch:2.1.0-cuda12.1-cudnn8-devel",
+    "jupyter/scipy-notebook:latest",
 }
 
 
