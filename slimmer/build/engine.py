@@ -55,6 +55,10 @@ def _build_command(builder: str | None, _path: str, _docker_config: str) -> tupl
     except (OSError, subprocess.TimeoutExpired):
         has_buildx = False
     if has_buildx:
+        if builder and _context_builder(docker, builder):
+            # A docker-driver builder is a docker context's engine: buildx builds on it only
+            # from that context ("use `docker --context=NAME buildx`").
+            return (docker, "--context", builder, "buildx", "build", "--load")
         cmd = [docker, "buildx", "build", "--load"]
         if builder:
             cmd += ["--builder", builder]
@@ -64,6 +68,26 @@ def _build_command(builder: str | None, _path: str, _docker_config: str) -> tupl
     if os.path.exists("/usr/bin/docker"):
         return ("/usr/bin/docker", "build")
     return (docker, "build")
+
+
+def _context_builder(docker: str, name: str) -> bool:
+    """True if NAME is a docker context (whose engine is a docker-driver buildx builder); raises
+    when that engine is not the one DOCKER_HOST names, where slimmer inspects and runs images."""
+    try:
+        proc = subprocess.run([docker, "context", "inspect", name, "--format", "{{.Endpoints.docker.Host}}"],
+                              capture_output=True, text=True, timeout=30)  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    if proc.returncode != 0:
+        return False
+    endpoint = proc.stdout.strip()
+    host = os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock"
+    if endpoint and endpoint.rstrip("/") != host.rstrip("/"):
+        raise SlimmerError(
+            f"--builder {name} builds on the engine of docker context {name} ({endpoint}), but slimmer measures "
+            f"and runs images on DOCKER_HOST ({host}): set DOCKER_HOST={endpoint}"
+        )
+    return True
 
 
 def client():
