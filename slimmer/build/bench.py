@@ -128,6 +128,7 @@ def run_bench(
 
     df = parse_file(dockerfile)
     engine = eng.client()
+    engine_info = eng.describe(engine, builder)
     run_id = eng.new_run_id()
     labels = {eng.LABEL: run_id}
     say = progress or (lambda _msg: None)
@@ -175,6 +176,8 @@ def run_bench(
                     warm[name].append(result.seconds)
                 shutil.rmtree(ctx_copy, ignore_errors=True)
         report: dict = {"dockerfile": dockerfile, "context": context, "edited_file": edited, "repeat": repeat}
+        report["engine"] = engine_info.as_dict()
+        report["run_id"] = run_id  # the value of the io.slimmer.run label on what this run made
         trees = {}
         for name in ("before", "after"):
             say(f"measuring {name}")

@@ -65,11 +65,25 @@ def verify_lines(report: dict, markdown: bool) -> list[str]:
     return out
 
 
+def engine_text(report: dict) -> str | None:
+    """Which engine, API version and BuildKit path the bench ran on (None for older reports)."""
+    e = report.get("engine")
+    if not e:
+        return None
+    host = e.get("host") or ""
+    where = "the local socket" if host.startswith("unix://") or not host else host
+    kit = f"BuildKit {e['buildkit']}" if e.get("buildkit") else "BuildKit"
+    via = f"buildx builder {e['builder']} ({e.get('builder_driver') or 'driver unknown'})" if e.get("builder") else e.get("build", "")
+    return f"{e.get('engine', 'engine')} {e.get('version', '?')} (API {e.get('api_version', '?')}) at {where}; {kit} via {via}"
+
+
 def to_table(report: dict) -> str:
     from tabulate import tabulate  # slow to import: only bench output needs it
 
     text = tabulate(rows(report), headers=["", "before", "after", "after/before"], tablefmt="simple")
     notes = [f"\nedited for the warm rebuild: {report['edited_file'] or '(no source file found)'}; {report['repeat']} run(s) each"]
+    if engine_text(report):
+        notes.append(f"engine: {engine_text(report)}")
     if report.get("stand_in_base_images"):
         notes.append("base images are local stand-ins (labelled io.slimmer.stand-in), not the official ones")
     diffs = report["equivalence"]["config"]
@@ -135,6 +149,8 @@ def to_markdown(report: dict, graph_mermaid: str | None = None) -> str:
     notes = [f"Medians of {report['repeat']} run(s) each, built side by side; warm rebuild after editing `{report['edited_file']}`."]
     if report.get("stand_in_base_images"):
         notes.append("Base images are local stand-ins, not the official images.")
+    if engine_text(report):
+        notes.append(f"Engine: {engine_text(report)}.")
     lines += ["", " ".join(notes)]
     return "\n".join(lines) + "\n"
 

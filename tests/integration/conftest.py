@@ -127,3 +127,68 @@ def buildkit_build(
 def buildkit_build_fixture(docker_engine):
     """The buildkit_build function, once an engine answers (see docker_engine)."""
     return buildkit_build
+
+
+# ------------------------------------------------------------- the modern engine (--modern)
+
+MODERN_DIR = Path(os.environ.get("SLIMMER_MODERN_DIR", "/var/lib/slimmer-modern"))
+MODERN_HINT = (
+    "run `benchmarks/setup-engine --modern` (as root) to start the Docker 26 engine in a container "
+    "on tcp://127.0.0.1:12375; then run the tests again"
+)
+
+
+class ModernEngine:
+    """The modern engine of ``benchmarks/setup-engine --modern``: ``env`` is os.environ with its
+    DOCKER_HOST, DOCKER_CONFIG (the buildx plugin and the slimmer-modern context) and PATH (its
+    docker 26 client first); ``client`` a docker SDK client for it; ``builder`` the buildx
+    builder (docker driver) that setup-engine made for it."""
+
+    def __init__(self, env: dict[str, str], client, builder: str):
+        self.env, self.client, self.builder = env, client, builder
+        self.host = env["DOCKER_HOST"]
+
+    def docker(self, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+        return subprocess.run(["docker", *args], env=self.env, capture_output=True, text=True, timeout=timeout)
+
+    def build(self, context_dir: str | os.PathLike, tag: str) -> subprocess.CompletedProcess:
+        """`docker buildx build --load` there, labelled for this session's clean-up."""
+        proc = self.docker("buildx", "build", "--load", "--progress=plain", "--label", f"{TEST_LABEL}=1",
+                           "--label", f"{SESSION_LABEL}={SESSION_ID}", "-t", tag, str(context_dir))  # fmt: skip
+        if proc.returncode != 0:
+            raise BuildFailed(f"buildx build on {self.host} exited {proc.returncode}:\n{proc.stderr[-3000:]}")
+        return proc
+
+
+def _modern_env() -> dict[str, str]:
+    env_file = MODERN_DIR / "env"
+    if not env_file.exists():
+        raise FileNotFoundError(f"{env_file} does not exist")
+    env = dict(os.environ)
+    for line in env_file.read_text().splitlines():
+        if not line.strip() or line.startswith("#") or "=" not in line:
+            continue
+        key, value = line.split("=", 1)
+        env[key] = value.replace("$PATH", os.environ.get("PATH", ""))
+    return env
+
+
+@pytest.fixture(scope="session")
+def modern_engine():
+    """The modern engine (ModernEngine); fails in CI when it does not answer, else skips."""
+    import docker
+
+    try:
+        env = _modern_env()
+        client = docker.DockerClient(base_url=env["DOCKER_HOST"], timeout=120)
+        client.ping()
+    except Exception as exc:
+        message = f"the modern engine does not answer ({type(exc).__name__}: {exc}); {MODERN_HINT}"
+        if in_ci():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    yield ModernEngine(env, client, env.get("SLIMMER_MODERN_BUILDER", "slimmer-modern"))
+    try:
+        remove_test_images(client)
+    finally:
+        client.close()
