@@ -44,7 +44,8 @@ LOCAL = {"python:3.11", "python:3.11-slim", "node:18", "node:18-slim", "golang:1
         ("node:14.16.1-slim", "node:18-slim"),
         ("node:lts", "node:18"),
         ("golang:1.20.7", "golang:1.19"),
-        ("ubuntu:22.04", "debian:bookworm-slim"),
+        ("ubuntu:20.04", "debian:bookworm-slim"),
+        ("pytorch/pytorch:1.8.0-cuda11.1-cudnn8-runtime", "pytorch/pytorch:2.1.0-cuda12.1-cudnn8-runtime"),
         ("nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04", "debian:bookworm-slim"),
         ("python:3.11-slim", "python:3.11-slim"),
         ("python:3.8-alpine", None),
@@ -76,8 +77,8 @@ def test_retag_maps_from_lines_and_keeps_stage_names(corpus):
 
 
 def test_retag_names_images_without_a_stand_in(corpus):
-    _out, _remapped, missing = corpus.retag("FROM pytorch/pytorch:latest\nCOPY --from=nginx:1 /x /x\n", corpus.DEFAULT_RETAG, LOCAL)
-    assert missing == ["pytorch/pytorch:latest (not available here)", "nginx:1 (COPY --from image not available here)"]
+    _out, _remapped, missing = corpus.retag("FROM tiangolo/uvicorn-gunicorn:python3.9\nCOPY --from=nginx:1 /x /x\n", corpus.DEFAULT_RETAG, LOCAL)
+    assert missing == ["tiangolo/uvicorn-gunicorn:python3.9 (not available here)", "nginx:1 (COPY --from image not available here)"]
 
 
 def _run(running, code=None, listening=(), exposed=(), bad=False, tail=""):
