@@ -1,0 +1,1 @@
+"""notes: a small CLI that turns dated one-line notes into a weekly digest."""
