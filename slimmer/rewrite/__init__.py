@@ -84,7 +84,10 @@ def rewrite(df: Dockerfile, opts: Options | None = None) -> RewriteResult:
     notes: list[Change] = []
     split = False
     text = original
-    if _is_single_stage(df, ctx) and len([s for s in df.stages if graph.reaches_target(s.index)]) == 1:
+    if any(s.name == "builder" for s in df.stages) and _is_single_stage(df, ctx):
+        # The split names its build stage `builder`; a second stage of that name would not parse.
+        notes.append(Change("split", None, "not split: the file already has a stage named builder"))
+    elif _is_single_stage(df, ctx) and len([s for s in df.stages if graph.reaches_target(s.index)]) == 1:
         splitter = Splitter(df, ctx, opts)
         try:
             pieces: list[Piece] = splitter.plan()
@@ -103,9 +106,18 @@ def rewrite(df: Dockerfile, opts: Options | None = None) -> RewriteResult:
         text = _exec_forms(text, df.path, changes)
     # The output must parse and resolve before anyone sees it.
     try:
-        build_graph(parse_text(text, df.path), None)
+        out_graph = build_graph(parse_text(text, df.path), None)
     except SlimmerError as exc:  # a bug in a transformation, not in the user's file: its lines are not blamed
         raise InternalError(f"the rewritten Dockerfile does not parse ({exc.message})", df.path) from None
+    if split and len(out_graph.reaching) < 2:
+        # A builder stage the runtime copies nothing from: the split moved no build, saves
+        # nothing, and a second rewrite would split again (not idempotent). Leave it whole.
+        from dataclasses import replace
+
+        result = rewrite(df, replace(opts, skip=set(opts.skip) | {"split"}))
+        result.notes = [n for n in result.notes if n.kind != "split"]
+        result.notes.insert(0, Change("split", None, "not split: no build step would move into the builder stage"))
+        return result
     return RewriteResult(original, text, changes, notes, split)
 
 

@@ -224,3 +224,31 @@ def test_markdown_cells_cannot_inject():
 
     cell = md_cell("x | <img src=x onerror=alert(1)> [a](http://e) \r\n::error::y")
     assert "|" not in cell and "<" not in cell and "[" not in cell and "\n" not in cell and "\r" not in cell
+
+
+# --- found by tests/unit/test_fuzz.py ------------------------------------------------------
+
+
+def test_a_split_that_moves_no_build_is_not_made(tmp_path):
+    """Seed 20261201, input 30: the split gave a builder stage the runtime copies nothing
+    from, and rewriting that output split again into a second `builder` (not idempotent)."""
+    from slimmer.parse import parse_text
+    from slimmer.rewrite import rewrite
+
+    text = ("# syntax=docker/dockerfile:1\nFROM python:3.12-slim AS build\n"
+            "COPY --from=ghcr.io/astral-sh/uv:0.4.18 /uv /uvx /bin/\nWORKDIR /app\nCOPY pypr}ojec")
+    result = rewrite(parse_text(text))
+    assert "AS builder" not in result.text
+    assert any("no build step" in n.reason for n in result.notes)
+    assert rewrite(parse_text(result.text)).text == result.text
+
+
+def test_a_file_with_a_stage_named_builder_is_not_split_into_a_second_one(tmp_path):
+    """Seed 20261201, input 1319: an unused stage `Builder` plus a final stage slimmer
+    would split: the split's own `builder` made the output unparseable (exit 3)."""
+    p = write(tmp_path, "FROM golang:1.22 AS Builder\nRUN go build -o /out/api .\n\n"
+                        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD python app.py\n")
+    result = run("rewrite", p, "--explain")
+    assert result.exit_code == 0, result.stderr
+    assert "already has a stage named builder" in result.stderr
+    assert result.stdout.lower().count("as builder") == 1
