@@ -252,3 +252,12 @@ def test_a_file_with_a_stage_named_builder_is_not_split_into_a_second_one(tmp_pa
     assert result.exit_code == 0, result.stderr
     assert "already has a stage named builder" in result.stderr
     assert result.stdout.lower().count("as builder") == 1
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "github"])
+def test_findings_cannot_carry_control_characters_to_the_terminal(tmp_path, fmt):
+    p = write(tmp_path, "FROM debian:bookworm-slim\nRUN apt-get install -y curl\x1b[2J\u2028x\n")
+    result = run("analyze", p, "--format", fmt)
+    assert result.exit_code in (0, 1), result.stderr
+    assert "curl" in result.stdout  # the message names the package...
+    assert "\x1b" not in result.stdout and "\u2028" not in result.stdout  # ...without its controls
