@@ -235,7 +235,7 @@ def _fix_file(df, findings, settings, unsafe, expect=None, force=False):
 @click.option("--in-place", is_flag=True, help="Rewrite the file itself (atomically), keeping DOCKERFILE.bak.")
 @click.option("--target", help="Stage to build (default: the last one).")
 @click.option("--explain", is_flag=True, help="Print every change and what was left alone, with the reason.")
-@click.option("--skip", multiple=True, type=click.Choice(["split", "runtime-libs", "prod-deps", "order", "hygiene", "cuda"]), help="Switch a transformation off (repeatable): split, runtime-libs, prod-deps, order, hygiene, cuda.")
+@click.option("--skip", multiple=True, type=click.Choice(["split", "order", "runtime-libs", "prod-deps", "cuda", "hygiene"]), help="Switch a pass off (repeatable); `slimmer rewrite --passes` describes them.")
 @click.option("--cpu-only", is_flag=True, help="Unsafe: install torch from the CPU wheel index (the image shows no GPU use).")
 @click.option("--cache-mounts", is_flag=True, help="Add BuildKit cache mounts to dependency installs.")
 @click.option("--exec-form", is_flag=True, help="Turn shell-form CMD/ENTRYPOINT into exec form (changes signal handling).")

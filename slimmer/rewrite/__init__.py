@@ -15,7 +15,7 @@ from slimmer.errors import InternalError, SlimmerError
 from slimmer.model.graph import build_graph
 from slimmer.model.nodes import Dockerfile
 from slimmer.parse import parse_text
-from slimmer.rewrite.plan import Change, Options, Piece, Refuse, Splitter, exec_form
+from slimmer.rewrite.plan import PASSES, TRANSFORMS, Change, Options, Piece, Refuse, Splitter, exec_form
 from slimmer.rules.context import Context
 from slimmer.rules.engine import Settings, fix_to_fixed_point
 
@@ -75,7 +75,7 @@ def _exec_forms(text: str, path: str, changes: list[Change]) -> str:
     return df.bom + "".join(replaced.get(id(n), n.raw) for n in df.nodes)
 
 
-def rewrite(df: Dockerfile, opts: Options | None = None) -> RewriteResult:
+def rewrite(df: Dockerfile, opts: Options | None = None, _self_check: bool = True) -> RewriteResult:
     opts = opts or Options()
     original = df.render()
     graph = build_graph(df, opts.target)
@@ -84,10 +84,7 @@ def rewrite(df: Dockerfile, opts: Options | None = None) -> RewriteResult:
     notes: list[Change] = []
     split = False
     text = original
-    if any(s.name == "builder" for s in df.stages) and _is_single_stage(df, ctx):
-        # The split names its build stage `builder`; a second stage of that name would not parse.
-        notes.append(Change("split", None, "not split: the file already has a stage named builder"))
-    elif _is_single_stage(df, ctx) and len([s for s in df.stages if graph.reaches_target(s.index)]) == 1:
+    if _is_single_stage(df, ctx) and len([s for s in df.stages if graph.reaches_target(s.index)]) == 1:
         splitter = Splitter(df, ctx, opts)
         try:
             pieces: list[Piece] = splitter.plan()
@@ -104,21 +101,17 @@ def rewrite(df: Dockerfile, opts: Options | None = None) -> RewriteResult:
     text = _hygiene(text, df.path, opts, changes)
     if opts.exec_form:
         text = _exec_forms(text, df.path, changes)
-    # The output must parse and resolve before anyone sees it.
+    # The output must parse and resolve before anyone sees it, and rewriting it again must
+    # change nothing (as black checks its own output).
     try:
-        out_graph = build_graph(parse_text(text, df.path), None)
+        again = parse_text(text, df.path)
+        build_graph(again, None)
     except SlimmerError as exc:  # a bug in a transformation, not in the user's file: its lines are not blamed
         raise InternalError(f"the rewritten Dockerfile does not parse ({exc.message})", df.path) from None
-    if split and len(out_graph.reaching) < 2:
-        # A builder stage the runtime copies nothing from: the split moved no build, saves
-        # nothing, and a second rewrite would split again (not idempotent). Leave it whole.
-        from dataclasses import replace
-
-        result = rewrite(df, replace(opts, skip=set(opts.skip) | {"split"}))
-        result.notes = [n for n in result.notes if n.kind != "split"]
-        result.notes.insert(0, Change("split", None, "not split: no build step would move into the builder stage"))
-        return result
+    if _self_check and text != original:
+        if rewrite(again, opts, _self_check=False).text != text:
+            raise InternalError("rewriting the output again changes it (the rewrite is not idempotent)", df.path)
     return RewriteResult(original, text, changes, notes, split)
 
 
-__all__ = ["rewrite", "Options", "RewriteResult"]
+__all__ = ["rewrite", "Options", "RewriteResult", "PASSES", "TRANSFORMS"]
