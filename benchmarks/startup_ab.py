@@ -31,12 +31,16 @@ def main() -> None:
     ap.add_argument("--after", required=True)
     ap.add_argument("--runs", type=int, default=30)
     ap.add_argument("--file", default=str(ROOT / "examples" / "flask" / "Dockerfile"))
+    ap.add_argument("--dir", help="also time `slimmer analyze DIR` (e.g. a folder of ~1000 Dockerfiles)")
     ap.add_argument("--out")
     args = ap.parse_args()
     trees = {"before": os.path.abspath(args.before), "after": os.path.abspath(args.after)}
     caches = tempfile.mkdtemp(prefix="slimmer-ab-")
     env = {k: {**os.environ, "PYTHONPATH": t, "XDG_CACHE_HOME": os.path.join(caches, k)} for k, t in trees.items()}
     cases = {"slimmer --help": ["--help"], "slimmer analyze (one file)": ["analyze", args.file]}
+    if args.dir:
+        count = sum(1 for _, _, files in os.walk(args.dir) for n in files if "ockerfile" in n)
+        cases[f"slimmer analyze DIR ({count} files)"] = ["analyze", args.dir, "--format", "json"]
     times = {(k, c): [] for k in trees for c in cases}
     cpu = {(k, c): [] for k in trees for c in cases}  # user+sys of the child: steadier under load
     for k in trees:  # fill each cache once
@@ -54,7 +58,8 @@ def main() -> None:
     lines = [
         "# slimmer start-up, two trees side by side",
         "",
-        f"Command: `python3 benchmarks/startup_ab.py --before BEFORE --after AFTER --runs {args.runs}`  ",
+        f"Command: `python3 benchmarks/startup_ab.py --before BEFORE --after AFTER --runs {args.runs}"
+        f"{' --dir DIR' if args.dir else ''}`  ",
         f"Machine: {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}",
         "",
         "| case | before (median) | after (median) | after / before | before (min) | after (min) | CPU before (median) | CPU after (median) | CPU after / before |",
