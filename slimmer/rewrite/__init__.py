@@ -15,7 +15,16 @@ from slimmer.errors import InternalError, SlimmerError
 from slimmer.model.graph import build_graph
 from slimmer.model.nodes import Dockerfile
 from slimmer.parse import parse_text
-from slimmer.rewrite.plan import PASSES, TRANSFORMS, Change, Options, Piece, Refuse, Splitter, exec_form
+from slimmer.rewrite.plan import (
+    PASSES,
+    TRANSFORMS,
+    Change,
+    Options,
+    Piece,
+    Refuse,
+    Splitter,
+    exec_form,
+)
 from slimmer.rules.context import Context
 from slimmer.rules.engine import Settings, fix_to_fixed_point
 
@@ -43,21 +52,24 @@ def _is_single_stage(df: Dockerfile, ctx: Context) -> bool:
     return not any(e.target == target.index and isinstance(e.source, int) for e in ctx.graph.edges)
 
 
-def _fix_pass(text: str, path: str, settings: Settings, unsafe: bool, changes: list[Change]) -> str:
+def _fix_pass(text: str, path: str, settings: Settings, unsafe: bool, changes: list[Change], rewritten: bool) -> str:
     # The same apply loop as `analyze --fix`; a failure to converge is an InternalError.
     df, _, applied = fix_to_fixed_point(parse_text(text, path), settings, unsafe)
     for f in applied:
-        changes.append(Change("hygiene", f.line, f"{f.rule.id}: {f.fix.description}"))
+        if rewritten:  # the line is the rewritten file's, not the user's
+            changes.append(Change("hygiene", None, f"{f.rule.id}: {f.fix.description} (line {f.line} of the output)"))
+        else:
+            changes.append(Change("hygiene", f.line, f"{f.rule.id}: {f.fix.description}"))
     return df.render()
 
 
-def _hygiene(text: str, path: str, opts: Options, changes: list[Change]) -> str:
+def _hygiene(text: str, path: str, opts: Options, changes: list[Change], rewritten: bool = False) -> str:
     if "hygiene" not in opts.skip:
-        text = _fix_pass(text, path, Settings(select=set(HYGIENE_RULES), target=opts.target), False, changes)
+        text = _fix_pass(text, path, Settings(select=set(HYGIENE_RULES), target=opts.target), False, changes, rewritten)
     if opts.cpu_only:
         # The user confirmed no GPU is needed: torch comes from the CPU index wherever it
         # is installed (the builder included), an unsafe fix applied on request only.
-        text = _fix_pass(text, path, Settings(select={"SLM015"}, target=opts.target, all_stages=True), True, changes)
+        text = _fix_pass(text, path, Settings(select={"SLM015"}, target=opts.target, all_stages=True), True, changes, rewritten)
     return text
 
 
@@ -98,7 +110,7 @@ def rewrite(df: Dockerfile, opts: Options | None = None, _self_check: bool = Tru
             split = True
     else:
         notes.append(Change("split", None, "already multi-stage: only hygiene fixes on the stages that ship"))
-    text = _hygiene(text, df.path, opts, changes)
+    text = _hygiene(text, df.path, opts, changes, rewritten=split)
     if opts.exec_form:
         text = _exec_forms(text, df.path, changes)
     # The output must parse and resolve before anyone sees it, and rewriting it again must

@@ -140,7 +140,7 @@ def _is_build(cmd: Command) -> bool:
         return True
     if name in ("npm", "yarn", "pnpm") and (sub == "build" or (sub == "run" and len(cmd.words) > 1 and cmd.words[1].startswith("build"))):
         return True
-    if name in ("tsc", "webpack", "vite", "next", "esbuild", "npx"):
+    if name in ("tsc", "webpack", "vite", "next", "esbuild", "npx", "nvcc"):
         return True
     return False
 

@@ -24,6 +24,8 @@ from slimmer.rules.context import Context
 from slimmer.rules.facts_layers import copy_parts, workdir_value
 
 APT = ("apt-get", "apt")
+# Folders of a context that hold no app code the image runs (tests, dependencies, output).
+NOT_APP_DIRS = {"node_modules", ".git", "test", "tests", "__tests__", "spec", "e2e", "coverage", "dist", "build", ".next"}
 
 
 @dataclass(frozen=True)

@@ -14,17 +14,17 @@ from __future__ import annotations
 
 import json
 import os
-import posixpath
 import re
 import shlex
-from dataclasses import dataclass, field
 
 from slimmer.model.nodes import Blank, Comment, Dockerfile, Instruction, Node
-from slimmer.rewrite.classify import Kind, Step, pip_runtime_libraries, runtime_packages
-from slimmer.rewrite.facts import StageFacts, instruction_words, is_root, ships
+from slimmer.rewrite.classify import Kind, Step, runtime_packages
+from slimmer.rewrite.ecosystems import EcosystemMixins, detect
+from slimmer.rewrite.facts import NOT_APP_DIRS, StageFacts, instruction_words, ships
+from slimmer.rewrite.plan_types import Change, Options, Piece, Refuse
 from slimmer.rules import data
 from slimmer.rules.context import Context
-from slimmer.rules.facts_layers import dependency_install
+from slimmer.rules.facts_layers import workdir_value
 
 # The rewrite's passes: each can be switched off alone with --skip NAME.
 PASSES = {
@@ -36,40 +36,6 @@ PASSES = {
     "hygiene": "safe layer-hygiene fixes (caches, apt lists) on the stages that ship",
 }
 TRANSFORMS = tuple(PASSES) + ("cache-mounts", "exec-form")
-NODE_LOCKFILES = ("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", ".npmrc")
-PY_MANIFESTS = ("pyproject.toml", "poetry.lock", "Pipfile", "Pipfile.lock", "uv.lock", "setup.py", "setup.cfg")
-# Files of a Go context that a binary does not read at run time.
-GO_SOURCE = re.compile(r"(\.go|^go\.(mod|sum|work)|\.md|^LICENSE.*|^Dockerfile.*|^\.dockerignore|^\.gitignore|^Makefile)$", re.I)
-SOURCE_EXTENSIONS = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts")
-NOT_APP_DIRS = {"node_modules", ".git", "test", "tests", "__tests__", "spec", "e2e", "coverage", "dist", "build", ".next"}
-
-
-@dataclass
-class Change:
-    kind: str  # one of TRANSFORMS
-    line: int | None  # the original line it concerns, if any
-    reason: str
-
-
-@dataclass
-class Piece:
-    """A run of output text: original nodes kept as they were, or new text."""
-
-    text: str
-    node: Node | None = None
-
-
-@dataclass
-class Options:
-    skip: set[str] = field(default_factory=set)
-    cpu_only: bool = False
-    cache_mounts: bool = False
-    exec_form: bool = False
-    target: str | None = None
-
-
-class Refuse(Exception):
-    """The stage cannot be split safely; the reason says why."""
 
 
 def leading_trivia(df: Dockerfile) -> dict[int, list[Node]]:
@@ -87,22 +53,6 @@ def leading_trivia(df: Dockerfile) -> dict[int, list[Node]]:
     return out
 
 
-def _ecosystem(facts: StageFacts) -> str | None:
-    image = facts.stage.image
-    repo = image.name if image else ""
-    tools = {t for s in facts.steps for t in s.tools}
-    by_base = {"golang": "go", "node": "node", "python": "python"}
-    if repo in by_base:
-        return by_base[repo]
-    if "go" in tools:
-        return "go"
-    if repo in ("node",) or tools & {"npm", "yarn", "pnpm"}:
-        return "node"
-    if repo == "python" or tools & {"pip", "poetry", "pipenv", "uv"} or any(s.venv_path for s in facts.steps):
-        return "python"
-    return None
-
-
 def _unique(name: str, taken: set[str]) -> str:
     if name not in taken:
         return name
@@ -114,11 +64,7 @@ def _unique(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _under(path: str, folder: str) -> bool:
-    return path == folder or path.startswith(folder.rstrip("/") + "/")
-
-
-class Splitter:
+class Splitter(EcosystemMixins):
     """Splits one single-stage build into builder (+ test, production) and runtime stages."""
 
     def __init__(self, df: Dockerfile, ctx: Context, opts: Options):
@@ -177,6 +123,8 @@ class Splitter:
                 raise Refuse(f"line {step.ins.line} {step.why}")
             if step.kind == Kind.UNKNOWN and (step.tools or step.packages or step.venv_path):
                 raise Refuse(f"line {step.ins.line} installs dependencies in a RUN slimmer cannot move whole ({step.why})")
+            if any(c.is_("pip", "install") and c.has_option("--user") for c in step.commands):
+                raise Refuse(f"line {step.ins.line} runs `pip install --user`, which writes to the user's home: no virtualenv copy reaches it")
             if step.ins.keyword in ("COPY", "ADD") and step.ins.flag("from") is not None:
                 raise Refuse(f"line {step.ins.line} copies from another image: slimmer does not split such a stage yet")
         # A step slimmer does not understand, run after build tools were installed, may use
@@ -305,7 +253,7 @@ class Splitter:
 
     # --- the plan ------------------------------------------------------------------
     def plan(self) -> list[Piece]:
-        eco = _ecosystem(self.facts)
+        eco = detect(self.facts)
         self.check_splittable(eco)
         assert eco is not None
         self.check_dropped_tools_unused()
@@ -366,8 +314,9 @@ class Splitter:
         out += self.from_line(base, None, f"the runtime starts from {base}")
         if base != self.stage.base:
             before, after = self.facts.base, ships(ImageRef.parse(base))
-            first_workdir = next((i for i, s in enumerate(self.steps) if s.ins.keyword == "WORKDIR"), None)
-            if before.workdir != after.workdir and first_workdir != 0:
+            first = next((s.ins for s in self.steps if s.ins.keyword == "WORKDIR"), None)
+            starts_elsewhere = first is None or not workdir_value(first)[0].startswith("/")
+            if before.workdir != after.workdir and starts_elsewhere:
                 out.append(self.new(f"WORKDIR {before.workdir}"))
                 self.change("split", f"the original base starts in {before.workdir}; so does the runtime")
             if before.user != after.user:
@@ -411,231 +360,12 @@ class Splitter:
     def install_steps(self) -> list[Step]:
         return [s for s in self.steps if s.kind == Kind.DEPENDENCIES]
 
-    # --- Python ------------------------------------------------------------------------
-    def venv_creation(self, step: Step) -> list[Piece]:
-        facts = self.facts
-        python = facts.python_command
-        if python is None:
-            raise Refuse(f"no Python interpreter is known in {self.stage.base} before line {step.ins.line}: the virtualenv cannot be made")
-        apt_at = facts.apt_python_step
-        if apt_at is not None and not facts.base.python and apt_at >= self.steps.index(step):
-            raise Refuse(f"line {step.ins.line} installs Python and the dependencies in one RUN: the virtualenv cannot be made between them")
-        out: list[Piece] = []
-        if facts.apt_python_needs_venv_package:
-            out.append(self.new(
-                "RUN apt-get update && apt-get install -y --no-install-recommends python3-venv && rm -rf /var/lib/apt/lists/*"
-            ))
-            self.change("split", "python3-venv (ensurepip) lets the OS Python make the virtualenv", step.ins.line)
-        flags = ""
-        if facts.base_site_packages:
-            flags = " --system-site-packages"
-            self.change("split", f"the virtualenv sees what {self.stage.base} ships ({', '.join(facts.base_site_packages)})", step.ins.line)
-        elif not facts.clean_interpreter:
-            flags = " --system-site-packages"
-            self.change("split", f"the virtualenv sees the packages of {self.stage.base}'s own Python, as the original installs did", step.ins.line)
-        venv = facts.venv.path
-        out.append(self.new(f"RUN {python} -m venv{flags} {venv}"))
-        if self.uv_syncs(self.install_steps()):
-            # uv sync installs into the project's .venv unless told otherwise (uv's docs).
-            out.append(self.new(f'ENV VIRTUAL_ENV={venv} UV_PROJECT_ENVIRONMENT={venv} UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy PATH="{venv}/bin:$PATH"'))
-            self.change("split", f"uv sync installs into {venv} (UV_PROJECT_ENVIRONMENT), compiled to bytecode, copied not linked", step.ins.line)
-            return out
-        out.append(self.new(f'ENV VIRTUAL_ENV={venv} PATH="{venv}/bin:$PATH"'))
-        self.change("split", f"dependencies go into a virtualenv at {venv}, copied whole into the runtime", step.ins.line)
-        return out
-
-    def builder_python(self) -> list[Piece]:
-        out = self.builder_header()
-        if not is_root(self.facts.base.user):
-            out.append(self.new("USER root"))
-            self.change("split", f"the build runs as root: {self.stage.base} runs as {self.facts.base.user}, who cannot write {self.facts.venv.path}")
-        for step in self.steps:
-            if step.kind == Kind.BUILD:
-                tool = next(iter(sorted(step.tools)), "a build tool")
-                raise Refuse(f"line {step.ins.line} builds with `{tool}` in a Python image: slimmer cannot tell which files that build writes for the runtime")
-        installs = self.install_steps()
-        if not installs:
-            raise Refuse("no dependency install found: nothing to build in a builder stage")
-        for step in installs:
-            for cmd in step.commands:
-                if cmd.name == "uv" and cmd.subcommand == "pip" and cmd.has_option("--system"):
-                    raise Refuse(f"line {step.ins.line} installs into the system Python (`uv pip install --system`), which no virtualenv copy reaches")
-                if cmd.is_("pip", "install") and cmd.has_option("--target", "-t", "--prefix", "--root"):
-                    raise Refuse(f"line {step.ins.line} installs to a folder of its own (--target/--prefix), which the virtualenv copy does not reach")
-        last_install = max(self.steps.index(s) for s in installs)
-        # poetry installs the project with its dependencies; split in two (dependencies from
-        # the manifests, then the project after the source) so a source edit keeps the
-        # dependency layer.
-        split_root = self.poetry_can_split(installs) or self.uv_can_split(installs)
-        needs_source = any(s.needs_source and not (split_root and s.poetry_root) for s in installs)
-        needs_source = needs_source or self.skipped("order") or not self.whole_copy_lands_in_workdir(installs)
-        self.python_source_in_builder = needs_source or split_root
-        venv_done = any(s.venv_path for s in installs)
-        manifests_done = False
-        for step in self.steps[: last_install + 1]:
-            if self.env_like(step):
-                out += self.keep(step.ins)
-            elif step.kind == Kind.OS_PACKAGES:
-                out += self.keep(step.ins)
-            elif step.kind == Kind.COPY_CONTEXT:
-                if self.copy_is_whole_context(step) and not needs_source:
-                    continue  # replaced by the manifests below
-                out += self.keep(step.ins)
-            elif step.kind == Kind.DEPENDENCIES:
-                if step.venv_path and not step.tools:
-                    out += self.keep(step.ins)  # the Dockerfile's own venv, made before the installs
-                    continue
-                if not venv_done and not step.venv_path:
-                    out += self.venv_creation(step)
-                    venv_done = True
-                if not manifests_done and not needs_source and self.reads_manifests(step):
-                    files = self.python_manifests(installs)
-                    out += self.manifest_copies(files)
-                    manifests_done = True
-                pieces = self.production_only(step, no_root=split_root and step.poetry_root)
-                if "uv" in step.tools and step.poetry_root:
-                    self.uv_dependencies_line = pieces[-1].text
-                out += pieces
-        if split_root and not needs_source:
-            for step in self.steps[: last_install + 1]:
-                if step.kind == Kind.COPY_CONTEXT and self.copy_is_whole_context(step):
-                    out += self.keep(step.ins, with_trivia=False)
-            if self.uv_can_split(installs):
-                # The same sync (with the same groups), the project included this time.
-                out.append(Piece(self.uv_dependencies_line.replace(" --no-install-project", "", 1)))
-                self.change("order", "uv installs the dependencies from pyproject.toml and uv.lock first (--no-install-project), the project after the source")
-            else:
-                out.append(self.new("RUN poetry install --only-root --no-interaction --no-ansi"))
-                self.change("order", "poetry installs the dependencies from pyproject.toml and poetry.lock first, the project after the source")
-        return out
-
-    def uv_syncs(self, installs: list[Step]) -> list[Step]:
-        return [s for s in installs if any(c.name == "uv" and c.subcommand == "sync" for c in s.commands)]
-
-    def uv_can_split(self, installs: list[Step]) -> bool:
-        """`uv sync --no-install-project` from pyproject.toml and uv.lock, then `uv sync`
-        after the source (as uv's Docker guide does)."""
-        syncs = self.uv_syncs(installs)
-        if self.skipped("order") or len(syncs) != 1 or not (self.context_has("pyproject.toml") and self.context_has("uv.lock")):
-            return False
-        return syncs[0].poetry_root
-
-    uv_dependencies_line = ""
-
-    def reads_manifests(self, step: Step) -> bool:
-        """An install from the project's manifests (not `pip install --upgrade pip`)."""
-        return bool(step.requirement_files or step.needs_source or {"poetry", "pipenv", "uv", "pdm"} & step.tools) or any(
-            dependency_install(c) is not None for c in step.commands
-        )
-
-    def poetry_can_split(self, installs: list[Step]) -> bool:
-        """`poetry install --no-root` then `--only-root` (Poetry 1.4+), when the lock file is
-        in the context and the Dockerfile installs a Poetry that has --only-root."""
-        if self.skipped("order") or not any(s.poetry_root for s in installs):
-            return False
-        if not (self.context_has("pyproject.toml") and self.context_has("poetry.lock")):
-            return False
-        for step in installs:
-            for cmd in step.commands:
-                if cmd.is_("pip", "install"):
-                    for word in cmd.words[1:]:
-                        m = re.fullmatch(r"poetry(?:==(\d+)\.(\d+)[\w.]*)?", word.lower())
-                        if m and m.group(1) is not None and (int(m.group(1)), int(m.group(2))) < (1, 4):
-                            return False
-        return True
-
-    def production_only(self, step: Step, no_root: bool = False) -> list[Piece]:
-        """poetry/pipenv installs without their dev groups; the test stage installs them.
-        With no_root, poetry installs the dependencies only (the project comes later)."""
-        pieces = self.keep_with_mounts(step, "/root/.cache/pip")
-        if no_root and "uv" in step.tools:
-            pieces[-1] = Piece(re.sub(r"(uv\s+sync)\b", r"\1 --no-install-project", pieces[-1].text, count=1))
-        elif no_root:
-            pieces[-1] = Piece(re.sub(r"(poetry\s+install)\b", r"\1 --no-root", pieces[-1].text, count=1))
-        if self.skipped("prod-deps") or not any(k.kind == Kind.TEST for k in self.steps):
-            return pieces
-        raw = pieces[-1].text
-        new = raw
-        if "poetry" in step.tools and not re.search(r"--(only|without|no-dev)\b", raw):
-            new = re.sub(r"(poetry\s+install)\b", r"\1 --only main", raw, count=1)
-        elif "uv" in step.tools and re.search(r"uv\s+sync\b", raw) and not re.search(r"--(no-dev|dev|only-dev|all-groups|group)\b", raw):
-            new = re.sub(r"(uv\s+sync)\b", r"\1 --no-dev", raw, count=1)
-        elif "pipenv" in step.tools:
-            new = re.sub(r"\s--dev\b", "", raw, count=1)
-        if new != raw:
-            self.dev_installs.append(step)
-            self.change("prod-deps", "the runtime gets main dependencies only; the test stage installs the dev group", step.ins.line)
-            pieces[-1] = Piece(new)
-        return pieces
-
-    def python_manifests(self, installs: list[Step]) -> list[str]:
-        files: list[str] = []
-        copied = self.copied_before_first_install()
-        for s in installs:
-            for f in s.requirement_files:
-                if posixpath.normpath(f) not in copied and f not in files:
-                    files.append(f)
-            if {"poetry", "pipenv", "uv"} & s.tools:
-                for name in PY_MANIFESTS:
-                    if self.context_has(name) and name not in files and name not in copied:
-                        files.append(name)
-        return files
-
-    def copied_before_first_install(self) -> set[str]:
-        """Context files copied on their own before the first install, by their path in the
-        context and by their path in the image (`COPY ./requirements.txt /code/...`)."""
-        names: set[str] = set()
-        for i, step in enumerate(self.steps):
-            if step.kind == Kind.DEPENDENCIES and step.tools:
-                break
-            if step.kind == Kind.COPY_CONTEXT and not self.copy_is_whole_context(step):
-                names.update(self.facts.copy_sources(i))
-                names.update(posixpath.basename(s) for s in self.facts.copy_sources(i))
-        return names
-
     def keep_with_mounts(self, step: Step, cache: str) -> list[Piece]:
         if not self.opts.cache_mounts or step.ins.heredocs:
             return self.keep(step.ins)
         raw = re.sub(r"(?i)^(\s*RUN\s+)", rf"\1--mount=type=cache,target={cache} ", step.ins.raw, count=1)
         self.change("order", f"cache mount on {cache} for the dependency install", step.ins.line)
         return [Piece(n.raw, n) for n in self.trivia.get(id(step.ins), [])] + [Piece(raw)]
-
-    def python_distributions(self) -> list[str]:
-        """The distributions the installs name, from the command lines and requirement files."""
-        from slimmer.rules.facts_python import pip_install, read_requirements, requirement_lines
-
-        names: list[str] = []
-        for step in self.install_steps():
-            for cmd in step.commands:
-                pip = pip_install(cmd, step.ins)
-                if pip is None:
-                    continue
-                reqs = list(pip.requirements)
-                for f in pip.files:
-                    reqs += requirement_lines(read_requirements(self.ctx.context_dir, f) or [])[0]
-                names += [r.name for r in reqs if r.name]
-        return names
-
-    def runtime_python(self, base: str, prune: bool = False) -> list[Piece]:
-        out = self.runtime_header(base, "the slim base and what the app needs to run")
-        if base != self.stage.base and not self.skipped("runtime-libs"):
-            libs = pip_runtime_libraries(self.python_distributions(), self.facts.base.distro)
-            packages = sorted({p for ps in libs.values() for p in ps} - self.runtime_os_packages())
-            if packages:
-                out.append(self.new(self.os_install(packages, self.facts.base.distro == "alpine")))
-                why = ", ".join(f"{d} needs {' '.join(ps)}" for d, ps in sorted(libs.items()))
-                self.change("runtime-libs", f"the slim base lacks libraries the full one ships: {why}")
-        venv_done = False
-        steps = self.runtime_order()
-        first_install = next((i for i, s in enumerate(steps) if s.kind == Kind.DEPENDENCIES), None)
-        for i, step in enumerate(steps):
-            if not venv_done and first_install is not None and (
-                i == first_install or (step.kind == Kind.COPY_CONTEXT and i < first_install and self.copy_is_whole_context(step))
-            ):
-                out += self.venv_copy()
-                venv_done = True
-            out += self.runtime_step(step)
-        return out
 
     def runtime_order(self) -> list[Step]:
         """The stage's steps with OS package installs moved above the first source COPY,
@@ -655,14 +385,6 @@ class Splitter:
             self.change("order", "OS packages are installed before the source is copied", s.ins.line)
         rest = [s for s in steps[first_copy:] if s not in moved]
         return steps[:first_copy] + moved + rest
-
-    def venv_copy(self) -> list[Piece]:
-        venv = self.facts.venv
-        self.change("split", f"the virtualenv {venv.path} is copied from the builder")
-        out = [self.new(f"COPY --from={self.builder} {venv.path} {venv.path}")]
-        if venv.step is None and venv.path != self.stage.instructions[-1].scope.get("VIRTUAL_ENV"):
-            out.append(self.new(f'ENV VIRTUAL_ENV={venv.path} PATH="{venv.path}/bin:$PATH"'))
-        return out
 
     def runtime_step(self, step: Step) -> list[Piece]:
         kind = step.kind
@@ -745,252 +467,6 @@ class Splitter:
             out += self.keep(s.ins)
         self.change("prod-deps", f"a `{self.test_name}` stage outside the default target runs the tests")
         return out
-
-    # --- Node ----------------------------------------------------------------------------
-    def node_app_dir(self) -> str:
-        app = self.facts.app_dir
-        if app in (None, "/"):
-            raise Refuse("no WORKDIR: the app's files would be mixed with the base image's in /, so slimmer cannot copy them apart")
-        return app
-
-    def builder_node(self) -> list[Piece]:
-        out = self.builder_header()
-        app = self.node_app_dir()
-        moved = (Kind.DEPENDENCIES, Kind.BUILD, Kind.COPY_CONTEXT)
-        last = max((i for i, s in enumerate(self.steps) if s.kind in moved), default=-1)
-        first_install = next((i for i, s in enumerate(self.steps) if s.kind == Kind.DEPENDENCIES and not s.global_cli), None)
-        manifests_done = False
-        pending_copies: list[Step] = []
-        for i, step in enumerate(self.steps[: last + 1]):
-            if self.env_like(step) or step.kind == Kind.OS_PACKAGES:
-                out += self.keep(step.ins)
-            elif step.kind == Kind.COPY_CONTEXT:
-                whole = self.copy_is_whole_context(step) and self.facts.copy_destination(i) == self.workdir_at(first_install or 0)
-                if first_install is not None and i < first_install and whole and not self.skipped("order"):
-                    pending_copies.append(step)  # after the install
-                else:
-                    out += self.keep(step.ins)
-            elif step.kind == Kind.DEPENDENCIES:
-                if not manifests_done and pending_copies and not step.global_cli:
-                    files = [f for f in ("package.json",) + NODE_LOCKFILES if self.context_has(f)]
-                    if "package.json" not in files:
-                        # No manifest in the context (`npm init` makes one): copy as written.
-                        for c in pending_copies:
-                            out += self.keep(c.ins)
-                        pending_copies = []
-                    else:
-                        out += self.manifest_copies(files)
-                    manifests_done = True
-                out += self.keep_with_mounts(step, "/root/.npm")
-                if not step.global_cli:
-                    for c in pending_copies:
-                        out += self.keep(c.ins)
-                    pending_copies = []
-            elif step.kind == Kind.BUILD:
-                out += self.keep(step.ins)
-        for c in pending_copies:
-            out += self.keep(c.ins)
-        # Every file the original copies must reach the runtime: through the app folder,
-        # or by its own COPY there.
-        self.outside_app = [i for i, s in enumerate(self.steps) if s.kind == Kind.COPY_CONTEXT
-                            and not _under(self.facts.copy_destination(i) or "", app)]
-        for i in self.outside_app:
-            if self.facts.copy_destination(i) is None:
-                raise Refuse(f"line {self.steps[i].ins.line} copies to a path slimmer cannot resolve")
-        return out
-
-    def node_tool(self) -> str:
-        tools = {t for s in self.install_steps() for t in s.tools}
-        return "yarn" if "yarn" in tools else "pnpm" if "pnpm" in tools else "npm"
-
-    def node_prune(self) -> bool:
-        """Whether a `production` stage removes devDependencies: not when there are none,
-        nor when the app's own sources require one at run time."""
-        if self.skipped("prod-deps"):
-            return False
-        manifest = self.facts.package_json
-        dev = manifest.get("devDependencies") if manifest else None
-        if not isinstance(dev, dict) or not dev:
-            return False
-        script = self.start_script_dev_tool(manifest, set(dev))
-        if script:
-            self.notes.append(Change("prod-deps", None, f"devDependencies kept: the container's command runs `{script[0]}` from {script[1]}, a devDependency"))
-            return False
-        used = self.dev_dependencies_required(set(dev))
-        if used:
-            file, name = used
-            self.notes.append(Change("prod-deps", None, f"devDependencies kept: {file} requires `{name}`, a devDependency, at run time"))
-            return False
-        return True
-
-    def start_script_dev_tool(self, manifest: dict, dev: set[str]) -> tuple[str, str] | None:
-        """(program, package) when CMD/ENTRYPOINT runs a package.json script, or a program,
-        that a devDependency provides (`npm start` -> `nodemon server.js`)."""
-        scripts = manifest.get("scripts") if isinstance(manifest.get("scripts"), dict) else {}
-        bins = data("node_tooling").get("bin_packages", {})
-        for ins in self.stage.instructions:
-            if ins.keyword not in ("CMD", "ENTRYPOINT"):
-                continue
-            words = instruction_words(ins)
-            programs = [words[0].rsplit("/", 1)[-1]] if words else []
-            if words[:1] and words[0] in ("npm", "yarn", "pnpm"):
-                rest = [w for w in words[1:] if not w.startswith("-")]
-                name = rest[1] if rest[:1] == ["run"] and len(rest) > 1 else (rest[0] if rest else "start")
-                body = scripts.get(name)
-                programs = [w for w in re.split(r"\s*(?:&&|\|\||;)\s*", str(body or "")) if w]
-                programs = [p.split()[0] for p in programs if p.split()]
-            if words[:1] == ["npx"] and len(words) > 1:
-                programs = [words[1]]
-            for program in programs:
-                package = bins.get(program, program)
-                if package in dev:
-                    return program, package
-        return None
-
-    def dev_dependencies_required(self, dev: set[str]) -> tuple[str, str] | None:
-        pattern = re.compile(r"""(?:require\s*\(\s*|import\s*\(\s*|\bfrom\s+|^\s*import\s+)['"]([^'"./][^'"]*)['"]""", re.M)
-        root = self.ctx.context_dir
-        seen = 0
-        for folder, dirs, files in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if d not in NOT_APP_DIRS and not d.startswith("."))
-            for name in sorted(files):
-                if not name.endswith(SOURCE_EXTENSIONS) or re.search(r"\.(test|spec)\.|\.config\.|^\.?eslint|^jest|^webpack|^vite|^rollup|^babel|^tsconfig", name):
-                    continue
-                seen += 1
-                if seen > 2000:
-                    return None
-                path = os.path.join(folder, name)
-                try:
-                    with open(path, encoding="utf-8", errors="replace") as fh:
-                        text = fh.read(512 * 1024)
-                except OSError:
-                    continue
-                for m in pattern.finditer(text):
-                    spec = m.group(1)
-                    if spec.startswith("node:"):
-                        continue
-                    parts = spec.split("/")
-                    pkg = "/".join(parts[:2]) if spec.startswith("@") else parts[0]
-                    if pkg in dev and not pkg.startswith("@types/"):
-                        line = re.search(r"import\s+type\b", text[max(0, m.start() - 20): m.end()])
-                        if line:
-                            continue
-                        return os.path.relpath(path, root), pkg
-        return None
-
-    def prune_stage(self) -> list[Piece]:
-        tool = self.node_tool()
-        command = {
-            "npm": "npm prune --omit=dev",
-            "yarn": "yarn install --production --frozen-lockfile --ignore-scripts && yarn cache clean",
-            "pnpm": "pnpm prune --prod",
-        }[tool]
-        self.change("prod-deps", f"devDependencies are removed before the runtime copies node_modules ({command})")
-        self.dropped.append("devDependencies")
-        return [
-            self.new(""),
-            self.new("# slimmer: production dependencies only"),
-            self.new(f"FROM {self.builder} AS {self.production}"),
-            self.new(f"RUN {command}"),
-        ]
-
-    def runtime_node(self, base: str, prune: bool) -> list[Piece]:
-        out = self.runtime_header(base, "the slim base, production node_modules and the build output")
-        source = self.production if prune else self.builder
-        app = self.node_app_dir()
-        copied = False
-        for step in self.runtime_order():
-            index = self.steps.index(step)
-            if step.kind == Kind.COPY_CONTEXT:
-                if not copied and index not in self.outside_app:
-                    out.append(self.new(f"COPY --from={source} {app} {app}"))
-                    self.change("split", f"the app folder {app} (sources, build output, node_modules) comes from the `{source}` stage", step.ins.line)
-                    copied = True
-                if index in self.outside_app:
-                    out += self.keep(step.ins)  # outside the app folder: copied as written
-                continue
-            out += self.runtime_step(step)
-        return out
-
-    # --- Go --------------------------------------------------------------------------------
-    def builder_go(self) -> list[Piece]:
-        out = self.builder_header()
-        builds = [s for s in self.steps if s.kind == Kind.BUILD]
-        for step in builds:
-            if not step.outputs and any(c.name == "go" and c.subcommand == "build" and not c.words[1:] or c.words[1:] == (".",) for c in step.commands):
-                module = self.go_module()
-                if module:
-                    step.outputs.append(module.rsplit("/", 1)[-1])  # go build names it after the module
-        if not builds or not any(s.outputs for s in builds):
-            raise Refuse("no `go build -o PATH`: slimmer cannot tell which binary to ship")
-        last_build = self.steps.index(builds[-1])
-        for step in self.steps[: last_build + 1]:
-            if self.env_like(step) or step.kind in (Kind.OS_PACKAGES, Kind.COPY_CONTEXT, Kind.DEPENDENCIES):
-                out += self.keep(step.ins)
-            elif step.kind == Kind.BUILD:
-                if "CGO_ENABLED" not in step.ins.scope and not any("CGO_ENABLED" in dict(c.assignments) for c in step.commands):
-                    out.append(self.new("ENV CGO_ENABLED=0"))
-                    self.change("split", "CGO_ENABLED=0 builds a static binary that runs without libc", step.ins.line)
-                out += self.keep(step.ins)
-        self.dropped.append("the Go toolchain")
-        return out
-
-    def go_module(self) -> str | None:
-        try:
-            with open(self.facts.context_path("go.mod"), encoding="utf-8") as fh:
-                m = re.search(r"^module\s+(\S+)", fh.read(), re.M)
-        except OSError:
-            return None
-        return m.group(1).strip('"') if m else None
-
-    def go_binaries(self) -> list[str]:
-        binaries = []
-        for index, step in enumerate(self.steps):
-            workdir = self.workdir_at(index)
-            for out in step.outputs:
-                out = self.steps[index].ins.expand(out)
-                if not out.startswith("/") and workdir is None or "$" in out:
-                    raise Refuse(f"line {step.ins.line} writes its binary to a path slimmer cannot resolve")
-                binaries.append(out if out.startswith("/") else posixpath.normpath(posixpath.join(workdir or "/", out)))
-        return binaries
-
-    def go_assets(self) -> list[str]:
-        """Context files a Go binary may read at run time (templates, static files, config)."""
-        found: list[str] = []
-        root = self.ctx.context_dir
-        for folder, dirs, files in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("vendor", "docs", "testdata"))
-            for name in files:
-                if not GO_SOURCE.search(name) and not name.startswith("."):
-                    found.append(os.path.relpath(os.path.join(folder, name), root))
-                    if len(found) > 3:
-                        return found
-        return found
-
-    def runtime_go(self, base: str, prune: bool = False) -> list[Piece]:
-        out = self.runtime_header(base, "just the static binary")
-        copied = False
-        assets = self.go_assets()
-        app = self.facts.app_dir or "/"
-        for index, step in enumerate(self.steps):
-            if step.kind in (Kind.COPY_CONTEXT, Kind.DEPENDENCIES, Kind.BUILD):
-                if step.kind == Kind.BUILD and not copied:
-                    if assets and app != "/":
-                        out.append(self.new(f"COPY --from={self.builder} {app} {app}"))
-                        self.change("split", f"the app folder {app} ships too: the context has files the binary may read ({', '.join(assets[:3])})", step.ins.line)
-                    elif assets:
-                        raise Refuse(f"the context has files the binary may read at run time ({', '.join(assets[:3])}) and no WORKDIR to copy them from")
-                    for binary in self.go_binaries():
-                        if not (assets and _under(binary, app)):
-                            out.append(self.new(f"COPY --from={self.builder} {binary} {binary}"))
-                        self.change("split", f"only the binary {binary} ships", step.ins.line)
-                    copied = True
-                continue
-            if step.kind == Kind.OS_PACKAGES and base.startswith("gcr.io/distroless"):
-                continue
-            out += self.runtime_step(step)
-        return out
-
 
 def exec_form(ins: Instruction) -> str | None:
     """A shell-form CMD/ENTRYPOINT as a JSON array, when no shell feature is used."""

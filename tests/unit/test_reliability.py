@@ -154,7 +154,7 @@ def test_internal_error_at_the_reparse_names_slimmer(monkeypatch):
     from slimmer.errors import InternalError
     from slimmer.parse import parse_text
 
-    monkeypatch.setattr(rw, "_hygiene", lambda text, path, opts, changes: text + "FROM a AS b\nFROM b AS b\n")
+    monkeypatch.setattr(rw, "_hygiene", lambda text, path, opts, changes, rewritten=False: text + "FROM a AS b\nFROM b AS b\n")
     with pytest.raises(InternalError) as info:
         rw.rewrite(parse_text(FLASK, "Dockerfile"))
     assert info.value.exit_code == 3 and info.value.line is None
