@@ -114,6 +114,32 @@ class Splitter(EcosystemMixins):
     def workdir_at(self, index: int) -> str | None:
         return self.facts.workdir_at(index)
 
+    NODE_PACKAGES = {"nodejs", "npm", "yarn", "yarnpkg"}
+    NODE_PROGRAMS = {"node", "nodejs", "npm", "npx", "yarn"}
+    eco: str | None = None
+
+    def split_packages(self, packages: list[str]) -> tuple[list[str], list[str]]:
+        """(runtime packages, build-only packages) of an OS install in this stage."""
+        keep, drop = runtime_packages(packages, self.facts.base.distro)
+        if self.eco == "python" and self.node_build_only():
+            moved = [p for p in keep if p in self.NODE_PACKAGES]
+            keep, drop = [p for p in keep if p not in moved], drop + moved
+        return keep, drop
+
+    def node_build_only(self) -> bool:
+        """Node from OS packages in a Python image serves the asset build only, unless the
+        container, a step left in the runtime or the app's code runs it."""
+        if not hasattr(self, "_node_build_only"):
+            used = False
+            for ins in self.stage.instructions:
+                if ins.keyword in ("CMD", "ENTRYPOINT", "HEALTHCHECK"):
+                    used = used or bool({w.rsplit("/", 1)[-1] for w in instruction_words(ins)} & self.NODE_PROGRAMS)
+            for step in self.steps:
+                if step.kind in (Kind.APP, Kind.SETUP, Kind.UNKNOWN, Kind.META):
+                    used = used or any(c.name in self.NODE_PROGRAMS for c in step.commands)
+            self._node_build_only = not used and self.source_naming(self.NODE_PROGRAMS) is None
+        return self._node_build_only
+
     # --- analysis --------------------------------------------------------------------
     def check_splittable(self, eco: str | None) -> None:
         if eco is None:
@@ -137,10 +163,10 @@ class Splitter(EcosystemMixins):
         tools_at = None
         for step in self.steps:
             if step.kind in (Kind.OS_PACKAGES, Kind.DEPENDENCIES) and step.packages and tools_at is None:
-                if runtime_packages(step.packages, self.facts.base.distro)[1]:
+                if self.split_packages(step.packages)[1]:
                     tools_at = step
             if step.kind == Kind.UNKNOWN and tools_at is not None:
-                _, build_only = runtime_packages(tools_at.packages, self.facts.base.distro)
+                _, build_only = self.split_packages(tools_at.packages)
                 raise Refuse(
                     f"line {step.ins.line} runs a step slimmer cannot read after build tools "
                     f"({', '.join(build_only)}) were installed on line {tools_at.ins.line}: it may need them at run time"
@@ -168,7 +194,7 @@ class Splitter(EcosystemMixins):
 
     def check_dropped_tools_unused(self) -> None:
         """A build-only package that leaves the image must not be what the container runs."""
-        dropped = {p for s in self.steps for p in runtime_packages(s.packages, self.facts.base.distro)[1]}
+        dropped = {p for s in self.steps for p in self.split_packages(s.packages)[1]}
         for ins in self.stage.instructions:
             if ins.keyword in ("CMD", "ENTRYPOINT", "HEALTHCHECK"):
                 used = {w.rsplit("/", 1)[-1] for w in instruction_words(ins)}
@@ -258,7 +284,7 @@ class Splitter(EcosystemMixins):
 
     # --- the plan ------------------------------------------------------------------
     def plan(self) -> list[Piece]:
-        eco = detect(self.facts)
+        eco = self.eco = detect(self.facts)
         self.check_splittable(eco)
         assert eco is not None
         self.check_dropped_tools_unused()
@@ -316,7 +342,8 @@ class Splitter(EcosystemMixins):
         from slimmer.model.imageref import ImageRef
 
         out = [self.new(""), self.new(f"# slimmer: runtime stage: {comment}")]
-        out += self.from_line(base, None, f"the runtime starts from {base}")
+        # The runtime is the stage the user named: `--target NAME` keeps building it.
+        out += self.from_line(base, self.stage.name_as_written, f"the runtime starts from {base}")
         if base != self.stage.base:
             before, after = self.facts.base, ships(ImageRef.parse(base))
             first = next((s.ins for s in self.steps if s.ins.keyword == "WORKDIR"), None)
@@ -427,15 +454,15 @@ class Splitter(EcosystemMixins):
     def apt_kept_as_written(self) -> bool:
         """Some OS install stays in the runtime as written (it needs a lone `apt-get update`)."""
         return self.skipped("runtime-libs") or any(
-            s.kind == Kind.OS_PACKAGES and s.packages and not runtime_packages(s.packages, self.facts.base.distro)[1]
+            s.kind == Kind.OS_PACKAGES and s.packages and not self.split_packages(s.packages)[1]
             for s in self.steps
         )
 
     def runtime_os_packages(self) -> set[str]:
-        return {p for s in self.steps for p in runtime_packages(s.packages, self.facts.base.distro)[0]}
+        return {p for s in self.steps for p in self.split_packages(s.packages)[0]}
 
     def runtime_libraries(self, step: Step, inline: bool = False) -> list[Piece]:
-        keep, drop = runtime_packages(step.packages, self.facts.base.distro)
+        keep, drop = self.split_packages(step.packages)
         if self.skipped("runtime-libs"):
             return self.keep(step.ins)
         if not step.packages and not inline:
