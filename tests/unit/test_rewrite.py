@@ -15,10 +15,28 @@ from slimmer.rewrite import Options, rewrite
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = sorted(p for p in (ROOT / "benchmarks" / "apps").iterdir() if (p / "Dockerfile").exists())
+# Apps of issue 8 whose rewrite is still wrong in the way a test checks. Strict: when the rewrite
+# is fixed the test passes, the mark then fails the run and must be removed.
+KNOWN_BROKEN = {
+    ("runtime-settings", "flask-user-venv"): "issue 8 class D: the rewrite's ENV VIRTUAL_ENV=/opt/venv replaces the user's own venv",
+    ("comments", "node-late-copy"): "issue 8 class A: the COPYs after `npm ci`, with their comments, are dropped",
+}
+
+
+def app_params(test: str) -> list:
+    """APPS as pytest params, the KNOWN_BROKEN ones of TEST marked xfail(strict=True)."""
+    params = []
+    for app in APPS:
+        reason = KNOWN_BROKEN.get((test, app.name))
+        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+        params.append(pytest.param(app, id=app.name, marks=marks))
+    return params
+
+
 RUNTIME_KEYWORDS = ("CMD", "ENTRYPOINT", "USER", "EXPOSE", "WORKDIR", "ENV", "LABEL", "VOLUME", "HEALTHCHECK", "STOPSIGNAL", "SHELL")
 
 
-@pytest.mark.parametrize("app", APPS, ids=[p.name for p in APPS])
+@pytest.mark.parametrize("app", app_params("runtime-settings"))
 def test_rewrite_is_idempotent_and_keeps_runtime_settings(app):
     df = parse_file(app / "Dockerfile")
     result = rewrite(df)
@@ -34,7 +52,7 @@ def test_rewrite_is_idempotent_and_keeps_runtime_settings(app):
             assert ins.raw in kept, f"{ins.raw!r} is not in the runtime stage as written"
 
 
-@pytest.mark.parametrize("app", APPS, ids=[p.name for p in APPS])
+@pytest.mark.parametrize("app", app_params("comments"))
 def test_untouched_lines_and_comments_survive(app):
     df = parse_file(app / "Dockerfile")
     text = rewrite(df).text
