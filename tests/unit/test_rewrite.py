@@ -19,7 +19,6 @@ APPS = sorted(p for p in (ROOT / "benchmarks" / "apps").iterdir() if (p / "Docke
 # is fixed the test passes, the mark then fails the run and must be removed.
 KNOWN_BROKEN = {
     ("runtime-settings", "flask-user-venv"): "issue 8 class D: the rewrite's ENV VIRTUAL_ENV=/opt/venv replaces the user's own venv",
-    ("comments", "node-late-copy"): "issue 8 class A: the COPYs after `npm ci`, with their comments, are dropped",
 }
 
 
