@@ -15,27 +15,10 @@ from slimmer.rewrite import Options, rewrite
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = sorted(p for p in (ROOT / "benchmarks" / "apps").iterdir() if (p / "Dockerfile").exists())
-# Apps of issue 8 whose rewrite is still wrong in the way a test checks. Strict: when the rewrite
-# is fixed the test passes, the mark then fails the run and must be removed.
-KNOWN_BROKEN = {
-    ("runtime-settings", "flask-user-venv"): "issue 8 class D: the rewrite's ENV VIRTUAL_ENV=/opt/venv replaces the user's own venv",
-}
-
-
-def app_params(test: str) -> list:
-    """APPS as pytest params, the KNOWN_BROKEN ones of TEST marked xfail(strict=True)."""
-    params = []
-    for app in APPS:
-        reason = KNOWN_BROKEN.get((test, app.name))
-        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-        params.append(pytest.param(app, id=app.name, marks=marks))
-    return params
-
-
 RUNTIME_KEYWORDS = ("CMD", "ENTRYPOINT", "USER", "EXPOSE", "WORKDIR", "ENV", "LABEL", "VOLUME", "HEALTHCHECK", "STOPSIGNAL", "SHELL")
 
 
-@pytest.mark.parametrize("app", app_params("runtime-settings"))
+@pytest.mark.parametrize("app", APPS, ids=[p.name for p in APPS])
 def test_rewrite_is_idempotent_and_keeps_runtime_settings(app):
     df = parse_file(app / "Dockerfile")
     result = rewrite(df)
@@ -45,13 +28,13 @@ def test_rewrite_is_idempotent_and_keeps_runtime_settings(app):
     out = parse_text(result.text)
     final = out.stages[-1]
     original = df.stages[-1]
-    kept = [i.raw for i in final.instructions if i.keyword in RUNTIME_KEYWORDS and not i.raw.startswith("ENV VIRTUAL_ENV")]
+    kept = [i.raw for i in final.instructions if i.keyword in RUNTIME_KEYWORDS]
     for ins in original.instructions:
         if ins.keyword in RUNTIME_KEYWORDS:
             assert ins.raw in kept, f"{ins.raw!r} is not in the runtime stage as written"
 
 
-@pytest.mark.parametrize("app", app_params("comments"))
+@pytest.mark.parametrize("app", APPS, ids=[p.name for p in APPS])
 def test_untouched_lines_and_comments_survive(app):
     df = parse_file(app / "Dockerfile")
     text = rewrite(df).text
