@@ -109,6 +109,28 @@ def load_smoke(app_dir: str | Path) -> Smoke:
     )
 
 
+@dataclass(frozen=True)
+class Expect:
+    """Whether a correct rewriter splits the app (APP_DIR/expect.toml), and why."""
+
+    split: bool
+    why: str
+
+
+def load_expect(app_dir: str | Path) -> Expect:
+    """Read APP_DIR/expect.toml: split (true only where a split keeps the app working and gains
+    something) and why (one sentence)."""
+    path = Path(app_dir) / "expect.toml"
+    data = tomllib.loads(path.read_text())
+    if set(data) != {"split", "why"}:
+        raise ValueError(f"{path}: needs exactly the keys split and why, has {sorted(data)}")
+    if not isinstance(data["split"], bool):
+        raise ValueError(f"{path}: split must be true or false")
+    if not isinstance(data["why"], str) or not data["why"].strip():
+        raise ValueError(f"{path}: why must be a non-empty string")
+    return Expect(split=data["split"], why=data["why"])
+
+
 def app_dirs() -> list[Path]:
     """Every app of the corpus: the folders of benchmarks/apps with a smoke.toml."""
     return sorted(p.parent for p in APPS_DIR.glob("*/smoke.toml"))
@@ -162,7 +184,7 @@ APP_IDS = [p.name for p in APPS]
 
 def test_corpus_has_the_apps():
     names = set(APP_IDS)
-    assert len(names) >= 14, names
+    assert len(names) >= 28, names
     for required in ("flask-psycopg2", "django", "torch-cpu", "go-service", "already-good", "refuse-split"):
         assert required in names
 
@@ -172,6 +194,9 @@ def test_app_folder_is_complete(app_dir):
     """Both Dockerfiles and a valid smoke.toml; every FROM names a local base image or a stage."""
     smoke = load_smoke(app_dir)
     assert smoke.command or smoke.entrypoint
+    expect = load_expect(app_dir)
+    if app_dir.name in ("already-good", "refuse-split", "slim-nogain"):
+        assert not expect.split, f"{app_dir.name}: a rewriter must not split it"
     for name in ("Dockerfile", "Dockerfile.expected"):
         dockerfile = app_dir / name
         assert dockerfile.is_file(), f"{app_dir.name} has no {name}"
