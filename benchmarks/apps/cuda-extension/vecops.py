@@ -34,7 +34,7 @@ def saxpy(a: float, x: list[float], y: list[float]) -> tuple[list[float], str]:
 def selftest() -> str:
     result, where = saxpy(2.0, [1.0, 2.0, 3.0], [1.0, 1.0, 1.0])
     count, why = devices()
-    return f"saxpy {result} on {where}; cudart {_LIB.saxpy_runtime_version()}; devices {count} ({why or 'ok'})"
+    return f"saxpy {result} on {where}; built with CUDA {_LIB.saxpy_built_with()}; devices {count} ({why or 'ok'})"
 
 
 if __name__ == "__main__":
