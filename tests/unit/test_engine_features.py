@@ -106,3 +106,37 @@ def test_bench_report_names_the_engine():
     local = {"engine": {**report["engine"], "host": "unix:///var/run/docker.sock", "builder": None, "build": "/usr/bin/docker build"}}
     assert "at the local socket; BuildKit via /usr/bin/docker build" in engine_text(local)
     assert engine_text({}) is None
+
+
+def _fake_docker(tmp_path, endpoint: str) -> str:
+    """A `docker` that has buildx and knows one context, slimmer-modern, at ENDPOINT."""
+    script = tmp_path / "docker"
+    script.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1" = buildx ] && [ "$2" = version ]; then echo "github.com/docker/buildx 0.13.1"; exit 0; fi\n'
+        f'if [ "$1" = context ] && [ "$2" = inspect ] && [ "$3" = slimmer-modern ]; then echo "{endpoint}"; exit 0; fi\n'
+        "exit 1\n"
+    )
+    script.chmod(0o755)
+    return str(tmp_path)
+
+
+def test_a_context_builder_builds_from_its_context(tmp_path, monkeypatch):
+    from slimmer.build.engine import build_command
+
+    monkeypatch.setenv("PATH", _fake_docker(tmp_path, "tcp://127.0.0.1:12375"))
+    monkeypatch.setenv("DOCKER_HOST", "tcp://127.0.0.1:12375")
+    docker = str(tmp_path / "docker")
+    assert build_command("slimmer-modern") == (docker, "--context", "slimmer-modern", "buildx", "build", "--load")
+    # A builder that is not a context (kubernetes, docker-container, remote) is named with --builder.
+    assert build_command("k8s") == (docker, "buildx", "build", "--load", "--builder", "k8s")
+
+
+def test_a_context_builder_on_another_engine_than_docker_host_is_refused(tmp_path, monkeypatch):
+    from slimmer.build.engine import build_command
+    from slimmer.errors import SlimmerError
+
+    monkeypatch.setenv("PATH", _fake_docker(tmp_path, "tcp://build-box:2375"))
+    monkeypatch.setenv("DOCKER_HOST", "tcp://127.0.0.1:12375")
+    with pytest.raises(SlimmerError, match="set DOCKER_HOST=tcp://build-box:2375"):
+        build_command("slimmer-modern")
