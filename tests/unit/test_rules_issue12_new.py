@@ -211,3 +211,7 @@ def test_slm062_env_files_without_secrets_are_config(tmp_path):
     files = {".env": "DATABASE_URL=postgres://app:hunter2@db/app\n"}
     found = run(tmp_path / "b", "SLM062", "FROM node:20-slim\nCOPY . .\n", files)
     assert len(found) == 1 and "DATABASE_URL" in found[0].message
+
+
+def test_slm076_looking_is_not_granting(tmp_path):
+    assert run(tmp_path, "SLM076", "FROM debian:12-slim\nRUN ! grep -q NOPASSWD /etc/sudoers\n") == []
