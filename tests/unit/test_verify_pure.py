@@ -309,3 +309,11 @@ def test_env_each_image_has_from_its_base_is_expected():
     # The Dockerfile's own ENV is never excused by the base.
     bad, _ = diff_config(before, {"Env": ["PATH=/usr/bin"]}, bases)
     assert bad == ["Env APP only before: '1'"]
+
+
+def test_a_rebuilt_binary_is_expected_a_changed_script_is_not():
+    before = ImageFS.from_entries({"/app/server": b"\x7fELF" + b"0" * 100, "/app/run.sh": "#!/bin/sh\nexec ./server\n"})
+    after = ImageFS.from_entries({"/app/server": b"\x7fELF" + b"0" * 90, "/app/run.sh": "#!/bin/sh\nexec ./server --debug\n"})
+    t = compare_trees(_side("b", before, cmd=["/app/server"]), _side("a", after, cmd=["/app/server"]))
+    assert [c.split(":")[0] for c in t["rebuilt"]] == ["server", "/app/server"]
+    assert [c.split(":")[0] for c in t["changed"]] == ["run.sh"]
