@@ -255,7 +255,7 @@ def test_rewrite_verify_writes_nothing_when_verify_fails(tmp_path, monkeypatch):
     def fake(original, rewritten, context, **kwargs):
         seen["context"] = context
         result = VerifyResult("b", "a", [Check("config", True, "same"), Check("files", False, "missing in AFTER: /app/util.py")])
-        return repair.Outcome(rewritten, result, [repair.Repair(1, ["libgomp1"], {"libgomp.so.1": "libgomp1"})], ["a note"])
+        return repair.Outcome(rewritten, result, [repair.Repair(1, ["libgomp1"], {"libgomp.so.1": "libgomp1"})], ["a note"], "abc123")
 
     monkeypatch.setattr(repair, "verify_rewrite", fake)
     (tmp_path / "Dockerfile").write_text("FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n")
@@ -265,6 +265,7 @@ def test_rewrite_verify_writes_nothing_when_verify_fails(tmp_path, monkeypatch):
     assert not out.exists()
     assert "FAILED  files: missing in AFTER: /app/util.py" in res.output
     assert "verify repair: round 1: installed libgomp1" in res.output and "verify: a note" in res.output
+    assert "label io.slimmer.run=abc123) is removed" in res.output
     assert seen["context"] == str(tmp_path)
     res = CliRunner().invoke(main, ["rewrite", str(tmp_path / "Dockerfile"), "--verify", "--check"])
     assert res.exit_code == 2
