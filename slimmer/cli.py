@@ -10,7 +10,7 @@ import sys
 import click
 
 from slimmer import __version__
-from slimmer.errors import EXIT_USAGE, SlimmerError
+from slimmer.errors import EXIT_USAGE, SlimmerError, escape
 
 EPILOG = """\b
 Examples:
@@ -49,7 +49,7 @@ class SlimmerGroup(click.Group):
             if os.environ.get("SLIMMER_DEBUG"):
                 raise
             click.echo(
-                f"slimmer: internal error: {type(exc).__name__}: {exc} (set SLIMMER_DEBUG=1 for a traceback)",
+                escape(f"slimmer: internal error: {type(exc).__name__}: {exc} (set SLIMMER_DEBUG=1 for a traceback)"),
                 err=True,
             )
             ctx.exit(3)
@@ -108,23 +108,13 @@ def _is_dockerfile_name(name: str) -> bool:
     return low == "dockerfile" or low.endswith(".dockerfile") or low.startswith("dockerfile.")
 
 
-def _write_atomically(path: str, text: str) -> None:
-    """Write next to the file and rename over it, keeping its mode: never a half-written file."""
-    import tempfile
+def _write_atomically(path: str, text: str, force: bool = False, expect=None, backup: bool = False) -> str | None:
+    """Replace the file as a careful editor does (slimmer/fileio.py): atomic, fsync'ed,
+    through symlinks, mode/owner kept, read-only refused unless forced, an edit made
+    meanwhile never lost; returns the backup's name when one was asked for."""
+    from slimmer.fileio import write_text
 
-    folder = os.path.dirname(os.path.abspath(path))
-    mode = os.stat(path).st_mode if os.path.exists(path) else None
-    fd, tmp = tempfile.mkstemp(prefix=".slimmer-", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    return write_text(path, text, force=force, expect=expect, backup=backup)
 
 
 @main.command(epilog=EPILOG)
@@ -144,7 +134,8 @@ def _write_atomically(path: str, text: str) -> None:
 @click.option("--ignore", help="Rule ids or hadolint codes to skip, comma-separated.")
 @click.option("--all-stages", is_flag=True, help="Run size rules on build stages too.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (default: nearest .slimmer.toml or pyproject.toml).")
-def analyze(paths, fmt, fail_level, fix, unsafe_fixes, target, select, ignore, all_stages, config_path) -> None:
+@click.option("--force", is_flag=True, help="With --fix, replace read-only files too.")
+def analyze(paths, fmt, fail_level, fix, unsafe_fixes, target, select, ignore, all_stages, config_path, force) -> None:
     """Find what makes images big and rebuilds slow, in the stages that ship.
 
     PATH is a Dockerfile or a folder to search (default ./Dockerfile).
@@ -155,7 +146,7 @@ def analyze(paths, fmt, fail_level, fix, unsafe_fixes, target, select, ignore, a
     from slimmer.parse import parse_file
     from slimmer.render import findings as out
     from slimmer.rules import all_rules
-    from slimmer.rules.engine import Settings, analyze as run_rules, apply_fixes, at_or_above
+    from slimmer.rules.engine import Settings, analyze as run_rules, at_or_above
 
     files = _discover(paths)
     rules = all_rules()
@@ -176,14 +167,24 @@ def analyze(paths, fmt, fail_level, fix, unsafe_fixes, target, select, ignore, a
     failed = False
     for path in files:
         try:
+            snap = None
+            if fix:
+                from slimmer.fileio import check_writable, snapshot
+
+                check_writable(path, force)
+                snap = snapshot(path)
             df = parse_file(path)
             result = run_rules(df, settings)
             if fix:
-                df, result = _fix_file(df, result, settings, unsafe_fixes)
-        except DockerfileError as exc:
+                df, result = _fix_file(df, result, settings, unsafe_fixes, expect=snap, force=force)
+        except SlimmerError as exc:
+            if exc.exit_code != EXIT_USAGE:  # a bug in slimmer stops the run
+                raise
             click.echo(f"slimmer: {exc}", err=True)
             failed = True
             continue
+        finally:
+            _say_not_read(path)
         stages_by_path[path] = df.stages
         findings.extend(result)
     if fmt == "text":
@@ -204,24 +205,26 @@ def analyze(paths, fmt, fail_level, fix, unsafe_fixes, target, select, ignore, a
     sys.exit(EXIT_FINDINGS if at_or_above(findings, level) else EXIT_OK)
 
 
-def _fix_file(df, findings, settings, unsafe):
+def _say_not_read(dockerfile: str) -> None:
+    """Files the Dockerfile names that slimmer refused to read (outside the build context,
+    not regular, too large): said once each on stderr, so a result that lacks them is not
+    taken for one that used them."""
+    from slimmer.rules.context_files import skipped
+
+    for name, why in skipped():
+        click.echo(escape(f"slimmer: {dockerfile}: note: did not read {name}: {why}"), err=True)
+
+
+def _fix_file(df, findings, settings, unsafe, expect=None, force=False):
     """Apply fixes until none is left to apply, then write the file once."""
-    from slimmer.parse import parse_text
-    from slimmer.rules.engine import analyze as run_rules, apply_fixes
+    from slimmer.rules.engine import fix_to_fixed_point
 
     original = df.render()
-    done = []
-    for _ in range(10):  # each pass fixes one finding per instruction
-        text, applied = apply_fixes(df, findings, unsafe)
-        if not applied:
-            break
-        done.extend(applied)
-        df = parse_text(text, df.path)  # the fixed text must still parse
-        findings = run_rules(df, settings)
+    df, findings, done = fix_to_fixed_point(df, settings, unsafe, findings)  # an InternalError when it cannot finish
     if done and df.render() != original:
-        _write_atomically(df.path, df.render())
+        _write_atomically(df.path, df.render(), force=force, expect=expect)
         for f in done:
-            click.echo(f"fixed {df.path}:{f.line}: {f.rule.id} {f.fix.description}", err=True)
+            click.echo(escape(f"fixed {df.path}:{f.line}: {f.rule.id} {f.fix.description}"), err=True)
     return df, findings
 
 
@@ -233,13 +236,14 @@ def _fix_file(df, findings, settings, unsafe):
 @click.option("--in-place", is_flag=True, help="Rewrite the file itself (atomically), keeping DOCKERFILE.bak.")
 @click.option("--target", help="Stage to build (default: the last one).")
 @click.option("--explain", is_flag=True, help="Print every change and what was left alone, with the reason.")
-@click.option("--skip", multiple=True, type=click.Choice(["split", "runtime-libs", "prod-deps", "order", "hygiene", "cuda"]), help="Switch a transformation off (repeatable): split, runtime-libs, prod-deps, order, hygiene, cuda.")
+@click.option("--skip", multiple=True, type=click.Choice(["split", "order", "runtime-libs", "prod-deps", "cuda", "hygiene"]), help="Switch a pass off (repeatable); `slimmer rewrite --passes` describes them.")
 @click.option("--cpu-only", is_flag=True, help="Unsafe: install torch from the CPU wheel index (the image shows no GPU use).")
 @click.option("--cache-mounts", is_flag=True, help="Add BuildKit cache mounts to dependency installs.")
 @click.option("--exec-form", is_flag=True, help="Turn shell-form CMD/ENTRYPOINT into exec form (changes signal handling).")
+@click.option("--force", is_flag=True, help="With -o or --in-place, replace a read-only file too.")
 @click.option("--verify", "verify_", is_flag=True, help="Build the original and the rewrite, run `slimmer verify`, install runtime libraries the rewrite lost; write nothing unless it passes.")
 @click.option("--context", type=click.Path(file_okay=False, exists=True), help="With --verify: the build context (default: the Dockerfile's folder).")
-def rewrite(dockerfiles, output, diff, check, in_place, target, explain, skip, cpu_only, cache_mounts, exec_form, verify_, context) -> None:
+def rewrite(dockerfiles, output, diff, check, in_place, target, explain, skip, cpu_only, cache_mounts, exec_form, force, verify_, context) -> None:
     """Rewrite DOCKERFILE (default ./Dockerfile) into a lean multi-stage build.
 
     A builder stage keeps the toolchain; the runtime stage starts from a slim base and
@@ -261,30 +265,39 @@ def rewrite(dockerfiles, output, diff, check, in_place, target, explain, skip, c
             except SystemExit as exc:
                 changed = changed or exc.code == EXIT_FINDINGS
         sys.exit(EXIT_FINDINGS if changed else 0)
-    _rewrite_one(dockerfiles[0], output, diff, check, in_place, target, explain, skip, cpu_only, cache_mounts, exec_form, verify_, context)
+    _rewrite_one(dockerfiles[0], output, diff, check, in_place, target, explain, skip, cpu_only, cache_mounts, exec_form, force, verify_, context)
 
 
-def _rewrite_one(dockerfile, output, diff, check, in_place, target, explain, skip, cpu_only, cache_mounts, exec_form, verify_=False, context=None) -> None:
+def _rewrite_one(dockerfile, output, diff, check, in_place, target, explain, skip, cpu_only, cache_mounts, exec_form, force=False, verify_=False, context=None) -> None:
     from slimmer.errors import EXIT_FINDINGS
     from slimmer.parse import parse_file
-    from slimmer.rewrite import Options, rewrite as run_rewrite
+    from slimmer.rewrite import Options
 
     if sum(bool(x) for x in (output, in_place)) > 1:
         raise click.UsageError("use either -o or --in-place")
     if output and os.path.exists(output) and os.path.samefile(output, dockerfile):
         raise click.UsageError("-o names the input file; use --in-place to rewrite it")
+    snap = None
+    if in_place or output:
+        from slimmer.fileio import check_writable, snapshot
+
+        check_writable(output or dockerfile, force)  # refuse before the work, not after
+        snap = snapshot(dockerfile) if in_place else None
     df = parse_file(dockerfile)
     opts = Options(skip=set(skip), cpu_only=cpu_only, cache_mounts=cache_mounts, exec_form=exec_form, target=target)
-    result = run_rewrite(df, opts)
+    try:
+        result = _run_rewrite(df, opts)
+    finally:
+        _say_not_read(dockerfile)
     if verify_:
         result = _verified_rewrite(dockerfile, result, context, explain)
     if explain:
         for c in result.changes:
             where = f"{dockerfile}:{c.line}: " if c.line else f"{dockerfile}: "
-            click.echo(f"{where}{c.kind}: {c.reason}", err=True)
+            click.echo(escape(f"{where}{c.kind}: {c.reason}"), err=True)
         for n in result.notes:
             where = f"{dockerfile}:{n.line}: " if n.line else f"{dockerfile}: "
-            click.echo(f"{where}left alone: {n.reason}", err=True)
+            click.echo(escape(f"{where}left alone: {n.reason}"), err=True)
     if check:
         if result.changed:
             click.echo(f"would rewrite {dockerfile}", err=True)
@@ -303,14 +316,11 @@ def _rewrite_one(dockerfile, output, diff, check, in_place, target, explain, ski
         return
     if in_place:
         if result.changed:
-            import shutil
-
-            shutil.copy2(dockerfile, dockerfile + ".bak")
-            _write_atomically(dockerfile, result.text)
-            click.echo(f"rewrote {dockerfile} ({len(result.changes)} change(s); the original is in {dockerfile}.bak)", err=True)
+            bak = _write_atomically(dockerfile, result.text, force=force, expect=snap, backup=True)
+            click.echo(escape(f"rewrote {dockerfile} ({len(result.changes)} change(s); the original is in {bak})"), err=True)
         return
     if output:
-        _write_atomically(output, result.text)
+        _write_atomically(output, result.text, force=force)
         click.echo(f"wrote {output} ({len(result.changes)} change(s))", err=True)
         return
     sys.stdout.write(result.text)
@@ -356,6 +366,23 @@ def _verified_rewrite(dockerfile, result, context, explain):
     return verified
 
 
+def _run_rewrite(df, opts):
+    """The rewrite of a file that parsed. What the user's file holds is checked first (its
+    graph and --target), so any error after that is slimmer's own: an internal error that
+    names slimmer, leaves the file alone and says how to report it (exit 3)."""
+    from slimmer.errors import InternalError
+    from slimmer.model.graph import build_graph
+    from slimmer.rewrite import rewrite as run_rewrite
+
+    build_graph(df, opts.target)  # the user's own errors (cycles, unknown stages) blame the user's lines
+    try:
+        return run_rewrite(df, opts)
+    except InternalError:
+        raise
+    except SlimmerError as exc:
+        raise InternalError(f"a transformation failed ({exc.message})", df.path) from None
+
+
 @main.command(epilog=EPILOG)
 @DOCKERFILE
 @click.option("--context", type=click.Path(file_okay=False, exists=True), help="Build context (default: the Dockerfile's folder).")
@@ -382,7 +409,7 @@ def bench(dockerfile, context, rewritten, smoke_args, smoke_expect, repeat, fmt,
     from slimmer.parse import parse_file, parse_text
     from slimmer.render import bench_report
     from slimmer.render.graph_formats import to_mermaid
-    from slimmer.rewrite import rewrite as run_rewrite
+    from slimmer.rewrite import Options
 
     df = parse_file(dockerfile)
     context = context or os.path.dirname(os.path.abspath(dockerfile))
@@ -391,7 +418,7 @@ def bench(dockerfile, context, rewritten, smoke_args, smoke_expect, repeat, fmt,
             rewritten_text = fh.read()
         parse_text(rewritten_text, rewritten)  # a malformed file fails here, not mid-build
     else:
-        rewritten_text = run_rewrite(df).text
+        rewritten_text = _run_rewrite(df, Options()).text
     smoke = None
     if smoke_args:
         words = shlex.split(smoke_args)
@@ -479,14 +506,16 @@ def _verify_smoke(smoke_args, smoke_expect):
 @main.command()
 @click.argument("reports", nargs=-1, type=click.Path(dir_okay=False, exists=True))
 @click.option("--image", "images", multiple=True, help="Compare two local images instead: --image OLD --image NEW.")
-@click.option("--max-growth", type=float, help="Exit 1 when the image grows by more than this many percent.")
+@click.option("--max-growth", type=float, help="Exit 1 when the image grows by more than this many percent, or when the growth cannot be measured.")
 def report(reports, images, max_growth) -> None:
     """The PR size report: compare two bench JSON results (OLD NEW) or two images."""
-    import json
+    import math
 
     from slimmer.errors import EXIT_FINDINGS
-    from slimmer.render.bench_report import compare
+    from slimmer.render.bench_report import ReportError, compare, load_report
 
+    if max_growth is not None and not math.isfinite(max_growth):
+        raise click.BadParameter("must be a finite number of percent", param_hint="--max-growth")
     if images:
         if len(images) != 2 or reports:
             raise click.UsageError("give two --image options, or two report files")
@@ -509,9 +538,13 @@ def report(reports, images, max_growth) -> None:
         for path in reports:
             try:
                 with open(path, encoding="utf-8") as fh:
-                    loaded.append(json.load(fh))
-            except ValueError as exc:
+                    loaded.append(load_report(fh.read()))
+            except ReportError as exc:
                 raise SlimmerError(f"not a bench JSON report: {exc}", path) from None
+            except UnicodeDecodeError:
+                raise SlimmerError("not a bench JSON report: not UTF-8 text", path) from None
+            except OSError as exc:
+                raise SlimmerError(f"cannot read: {exc.strerror}", path) from None
         old, new = loaded
     text, failed = compare(old, new, max_growth)
     click.echo(text, nl=False)

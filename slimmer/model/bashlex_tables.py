@@ -40,7 +40,7 @@ def _import_with_cached_tables():
 
     class CachedLRTable(original):  # type: ignore[misc, valid-type]
         def __init__(self, grammar, log=None):
-            name = f"bashlex-tables-{_key(grammar, folder)}.pickle"
+            name = f"bashlex-tables-{_key(grammar, folder)}.marshal"
             cached = cache.load(name)
             if not (isinstance(cached, tuple) and len(cached) == 2):  # none yet, or unreadable
                 super().__init__(grammar, log)

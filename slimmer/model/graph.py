@@ -93,7 +93,7 @@ def _to_networkx(df: Dockerfile, edges: list[Edge]) -> nx.DiGraph:
 def resolve_source(df: Dockerfile, ins: Instruction, ref: str) -> Source:
     """A --from value as a stage index or an image reference."""
     ref = ins.expand(ref) if "$" in ref else ref
-    if ref.isdigit():
+    if ref.isascii() and ref.isdigit():  # not `²`, which str.isdigit() accepts
         index = int(ref)
         if index >= len(df.stages):
             raise DockerfileError(

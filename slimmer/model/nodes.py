@@ -84,6 +84,7 @@ class Instruction(Node):
     pairs: list[tuple[str, str | None]] = field(default_factory=list)
     stage_index: int | None = None  # None before the first FROM
     scope: dict[str, str] = field(default_factory=dict)  # variables known before this line
+    escape: str = "\\"  # the file's escape character (for mapping positions to the text)
     kind = "instruction"
 
     # --- flags -------------------------------------------------------------
@@ -127,6 +128,37 @@ class Instruction(Node):
                 return [h.content for h in self.heredocs]
         scripts.append(command)
         return scripts
+
+    def raw_span(self, script: int, start: int, end: int, verbatim: bool = True) -> tuple[int, int] | None:
+        """Where characters start:end of `shell_scripts[script]` are in `raw`, or None
+        when they are not there verbatim (a <<- body, text split by a continuation; with
+        verbatim=False, the range from the first character to the last, continuations and
+        comment lines between them included)."""
+        scripts = self.shell_scripts
+        if not 0 <= script < len(scripts) or not 0 <= start < end <= len(scripts[script]):
+            return None
+        text = scripts[script]
+        if self.heredocs and text is not self.args and text != self.args:
+            h = next((h for h in self.heredocs if h.content == text), None)
+            if h is None or h.strip_tabs:
+                return None
+            lines = self.raw.splitlines(keepends=True)
+            base = sum(len(ln) for ln in lines[: h.line - self.line])
+            if self.raw[base : base + len(text)] != text:
+                return None
+            return base + start, base + end
+        from slimmer.parse.lexer import logical_positions
+
+        if not self.logical.endswith(self.args):
+            return None
+        positions = logical_positions(self.raw, self.escape)
+        if len(positions) != len(self.logical):
+            return None
+        lead = len(self.logical) - len(self.args)
+        first, last = positions[lead + start], positions[lead + end - 1] + 1
+        if verbatim and last - first != end - start:  # a continuation inside: not one verbatim piece
+            return None
+        return first, last
 
     def expand(self, text: str) -> str:
         from slimmer.model.expand import expand
@@ -183,7 +215,7 @@ class Dockerfile:
 
     def stage(self, ref: str) -> Stage | None:
         """The stage a --from / --target value names: a name (any case) or an index."""
-        if ref.isdigit():
+        if ref.isascii() and ref.isdigit():  # not `²`, which str.isdigit() accepts
             idx = int(ref)
             return self.stages[idx] if idx < len(self.stages) else None
         low = ref.lower()

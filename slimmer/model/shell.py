@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 # Words that run the command after them: `sudo apt-get ...`, `env A=1 pip ...`.
 WRAPPERS = {"sudo", "env", "exec", "time", "nohup", "nice", "xargs", "command", "chronic", "eatmydata"}
@@ -23,6 +22,19 @@ class Command:
     argv: tuple[str, ...]  # the command and its arguments, wrappers and VAR= prefixes removed
     assignments: tuple[tuple[str, str], ...] = field(default=())
     index: int = 0  # position among the RUN's commands
+    # Where each argv word is in the script (start, end), None where it is not there as
+    # written (inside `sh -c "..."`, a word the fallback parse could not find); and which
+    # of the instruction's scripts (Instruction.shell_scripts) the command is in.
+    spans: tuple[tuple[int, int] | None, ...] = field(default=(), compare=False, repr=False)
+    script: int = field(default=0, compare=False, repr=False)
+
+    @property
+    def span(self) -> tuple[int, int] | None:
+        """The command in its script, from its first word to its last (wrappers such as
+        sudo and VAR= prefixes not included), or None when not known."""
+        if not self.spans or self.spans[0] is None or self.spans[-1] is None:
+            return None
+        return self.spans[0][0], self.spans[-1][1]
 
     @property
     def name(self) -> str:
@@ -151,7 +163,9 @@ def _normalise(words: list[str], assignments: list[tuple[str, str]]) -> list[str
 KEYWORDS = {"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}", "(", ")"}
 
 
-def _from_words(words: list[str], out: list[Command], depth: int) -> None:
+def _from_words(words: list[str], out: list[Command], depth: int, spans: list | None = None) -> None:
+    if spans is None or len(spans) != len(words):
+        spans = [None] * len(words)
     while words and words[0] in KEYWORDS:
         words = words[1:]
     assignments: list[tuple[str, str]] = []
@@ -162,32 +176,38 @@ def _from_words(words: list[str], out: list[Command], depth: int) -> None:
     words = _normalise(words, assignments)
     if not words:
         return
+    # _normalise only drops words from the front (and renames pip3 to pip): the words
+    # left are the last ones, and so are their spans.
+    spans = tuple(spans[len(spans) - len(words):])
     head = words[0].rsplit("/", 1)[-1]
     # `sh -c "..."` runs a script of its own: read it too.
     if head in SHELLS and depth < 4:
         for i, w in enumerate(words[1:], 1):
             if w.startswith("-") and "c" in w[1:] and not w.startswith("--") and i + 1 < len(words):
-                out.append(Command(tuple(words), tuple(assignments), len(out)))
+                out.append(Command(tuple(words), tuple(assignments), len(out), spans))
                 _parse_into(words[i + 1], out, depth + 1)
                 return
-    out.append(Command(tuple(words), tuple(assignments), len(out)))
+    out.append(Command(tuple(words), tuple(assignments), len(out), spans))
 
 
 def _walk(node, out: list[Command], depth: int) -> None:
     kind = node.kind
     if kind == "command":
         words = []
+        spans: list[tuple[int, int] | None] = []
         for part in node.parts:
             if part.kind == "word":
                 words.append(part.word)
+                spans.append(tuple(part.pos) if depth == 0 else None)
                 for sub in getattr(part, "parts", []) or []:
                     if sub.kind == "commandsubstitution":
                         _walk(sub.command, out, depth)
             elif part.kind == "assignment":
                 words.append(part.word)
+                spans.append(tuple(part.pos) if depth == 0 else None)
             elif part.kind in ("compound", "function"):
                 _walk(part, out, depth)
-        _from_words(words, out, depth)
+        _from_words(words, out, depth, spans)
         return
     for child in getattr(node, "parts", None) or []:
         _walk(child, out, depth)
@@ -212,20 +232,82 @@ def _parse_into(script: str, out: list[Command], depth: int = 0) -> None:
     try:
         trees = bashlex.parse(script)
     except Exception:  # bashlex does not know every bash construct; fall back to words
-        for piece in _SPLIT.split(script):
+        start = 0
+        for m in [*_SPLIT.finditer(script), None]:
+            end = m.start() if m else len(script)
+            piece = script[start:end]
             try:
                 words = shlex.split(piece, comments=True)
             except ValueError:
                 words = piece.split()
             if words:
-                _from_words(words, out, depth)
+                _from_words(words, out, depth, _find_words(piece, words, start) if depth == 0 else None)
+            if m:
+                start = m.end()
         return
     for tree in trees:
         _walk(tree, out, depth)
 
 
-@lru_cache(maxsize=4096)
+def _find_words(piece: str, words: list[str], offset: int) -> list[tuple[int, int] | None]:
+    """Spans of words found as written, in order, in `piece` (which starts at `offset`);
+    None for a word that is not there verbatim (quoted, escaped)."""
+    spans: list[tuple[int, int] | None] = []
+    pos = 0
+    for w in words:
+        i = piece.find(w, pos)
+        ok = i >= 0 and (i == 0 or piece[i - 1] in " \t") and (i + len(w) == len(piece) or piece[i + len(w)] in " \t")
+        if ok:
+            spans.append((offset + i, offset + i + len(w)))
+            pos = i + len(w)
+        else:
+            spans.append(None)
+    return spans
+
+
+class _SizedCache:
+    """Parsed scripts, least recently used first out, bounded by the total length of the
+    scripts kept (a count bound let a directory run of long RUNs hold hundreds of MB)."""
+
+    def __init__(self, max_chars: int):
+        from collections import OrderedDict
+
+        self.max_chars = max_chars
+        self.chars = 0
+        self.entries: OrderedDict[str, tuple[Command, ...]] = OrderedDict()
+
+    def get(self, script: str):
+        found = self.entries.get(script)
+        if found is not None:
+            self.entries.move_to_end(script)
+        return found
+
+    def put(self, script: str, value: tuple[Command, ...]) -> None:
+        if len(script) > self.max_chars // 4:
+            return  # one huge script is parsed once and not kept
+        self.entries[script] = value
+        self.chars += len(script)
+        while self.chars > self.max_chars:
+            old, _ = self.entries.popitem(last=False)
+            self.chars -= len(old)
+
+    def clear(self) -> None:
+        self.entries.clear()
+        self.chars = 0
+
+
+# ~2 MB of script text (the commands parsed from it take about ten times that).
+_CACHE = _SizedCache(2_000_000)
+
+
 def parse_commands(script: str) -> tuple[Command, ...]:
+    found = _CACHE.get(script)
+    if found is not None:
+        return found
     out: list[Command] = []
     _parse_into(script, out)
-    return tuple(Command(c.argv, c.assignments, i) for i, c in enumerate(out))
+    result = tuple(Command(c.argv, c.assignments, i, c.spans) for i, c in enumerate(out))
+    _CACHE.put(script, result)
+    return result
+
+

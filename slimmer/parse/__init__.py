@@ -14,6 +14,7 @@ from slimmer.errors import DockerfileError
 from slimmer.model.expand import expand
 from slimmer.model.imageref import ImageRef
 from slimmer.model.nodes import Dockerfile, Instruction, Node, Stage
+from slimmer.model.scope import ScopeStore
 from slimmer.parse.flags import ALLOWED_FLAGS, INSTRUCTIONS, split_flags
 from slimmer.parse.lexer import RawInstruction, lex
 
@@ -73,7 +74,15 @@ class _Assembler:
     def __init__(self, df: Dockerfile, build_args: dict[str, str]):
         self.df = df
         self.build_args = build_args
-        self.scope: dict[str, str | None] = {}
+        # Scopes are versioned views of one store per stage (and one for the global ARGs),
+        # not a copy per instruction: the model stays linear in the file's length.
+        self.store = ScopeStore()
+        self.global_store = ScopeStore()
+        self.env_names: set[str] = set()
+
+    @property
+    def scope(self):
+        return self.store.snapshot()
 
     def error(self, message: str, line: int) -> DockerfileError:
         return DockerfileError(message, self.df.path, line)
@@ -97,17 +106,18 @@ class _Assembler:
                     raise self.error(
                         f"{ins.keyword} before the first FROM: only ARG may come before it", ins.line
                     )
-                ins.scope = dict(self.global_scope())
+                ins.scope = self.global_scope()
                 for name, value in self.arg_pairs(ins):
                     if name in self.build_args:
                         value = self.build_args[name]
                     elif value is not None:
                         value = expand(value, self.global_scope(), df.escape)[0]
                     df.global_args[name] = value
+                    self.global_store.set(name, value)
             else:
                 stage = df.stages[-1]
                 ins.stage_index = stage.index
-                ins.scope = dict(self.scope)
+                ins.scope = self.scope
                 stage.instructions.append(ins)
                 self.update_scope(ins)
         if not df.stages:
@@ -124,7 +134,7 @@ class _Assembler:
         keyword = keyword_text.upper()
         if keyword not in INSTRUCTIONS:
             raise self.error(f"unknown instruction {keyword_text!r}", raw.line)
-        ins = Instruction(raw.raw, raw.line, raw.end_line, keyword=keyword, logical=raw.logical)
+        ins = Instruction(raw.raw, raw.line, raw.end_line, keyword=keyword, logical=raw.logical, escape=self.df.escape)
         ins.heredocs = raw.heredocs
         if keyword == "ONBUILD":
             inner_raw = RawInstruction(rest.strip(), raw.line, raw.end_line, rest.strip(), raw.heredocs)
@@ -148,7 +158,7 @@ class _Assembler:
         if keyword in EXEC_FORM_KEYWORDS and ins.args.startswith("["):
             try:
                 value = json.loads(ins.args)
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: `[[[[...` nested too deep to decode
                 value = None
             if isinstance(value, list) and all(isinstance(v, str) for v in value):
                 ins.exec_form = value
@@ -161,8 +171,8 @@ class _Assembler:
         return ins
 
     # --- stages and variables -------------------------------------------------
-    def global_scope(self) -> dict[str, str | None]:
-        return {k: v for k, v in self.df.global_args.items()}
+    def global_scope(self):
+        return self.global_store.snapshot()
 
     def start_stage(self, ins: Instruction) -> None:
         df = self.df
@@ -174,31 +184,31 @@ class _Assembler:
             raise self.error("FROM takes an image and optionally AS name", ins.line)
         index = len(df.stages)
         ins.stage_index = index
-        ins.scope = dict(self.global_scope())
+        ins.scope = self.global_scope()
         base, _ = expand(words[0], self.global_scope(), df.escape)
         name = name_as_written.lower() if name_as_written else None
-        if name is not None:
-            for other in df.stages:
-                if other.name == name:
-                    raise self.error(
-                        f"duplicate stage name {name_as_written!r} (first used on line {other.line})", ins.line
-                    )
+        named = self.__dict__.setdefault("named", {})  # stage name -> stage, so a long file stays linear
+        if name is not None and name in named:
+            raise self.error(
+                f"duplicate stage name {name_as_written!r} (first used on line {named[name].line})", ins.line
+            )
         base_stage = None
         image = None
         # FROM can only name a stage defined above it; any other name is an image.
-        for other in df.stages:
-            if other.name is not None and other.name == base.lower():
-                base_stage = other.index
-                base = base.lower()
+        if base.lower() in named:
+            base_stage = named[base.lower()].index
+            base = base.lower()
         if base_stage is None:
             image = ImageRef.parse(base)
         platform = ins.flag("platform")
         stage = Stage(index, name, name_as_written, ins, base, base_stage, image, platform)
         df.stages.append(stage)
+        if name is not None:
+            named[name] = stage
         # A stage starts with no variables but the platform ones; global ARGs come
         # in only when re-declared with ARG NAME inside the stage.
-        self.scope = {}
-        self.env_names: set[str] = set()
+        self.store = ScopeStore()
+        self.env_names = set()
 
     def update_scope(self, ins: Instruction) -> None:
         if ins.keyword == "ARG":
@@ -211,10 +221,10 @@ class _Assembler:
                     value = expand(value, self.scope, self.df.escape)[0]
                 # An ENV of the same name wins over an ARG (Docker's rule).
                 if name not in self.env_names:
-                    self.scope[name] = value
+                    self.store.set(name, value)
         elif ins.keyword == "ENV":
             for name, value in self.env_pairs(ins):
-                self.scope[name] = expand(value, self.scope, self.df.escape)[0]
+                self.store.set(name, expand(value, self.scope, self.df.escape)[0])
                 self.env_names.add(name)
 
     def arg_pairs(self, ins: Instruction) -> list[tuple[str, str | None]]:

@@ -56,7 +56,10 @@ def parse_mount(value: str) -> dict[str, str]:
     Fields are CSV (BuildKit reads them with encoding/csv); a bare word is a boolean
     such as `ro`. The default type is bind.
     """
-    fields = next(csv.reader([value]), [])
+    try:
+        fields = next(csv.reader([value]), [])
+    except csv.Error:  # a CR or NUL in the value: read it as plain comma-separated fields
+        fields = value.split(",")
     mount: dict[str, str] = {}
     for item in fields:
         key, eq, val = item.partition("=")

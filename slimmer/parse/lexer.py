@@ -184,3 +184,34 @@ def _lex_instruction(lines: list[str], start: int, escape: str, path: str, out: 
 def _onbuild_keyword(logical: str) -> str:
     words = logical.split()
     return words[1].upper() if len(words) > 1 else ""
+
+
+def logical_positions(raw: str, escape: str = "\\") -> list[int]:
+    """For each character of an instruction's logical text (as `_lex_instruction` builds it:
+    continuations joined, comment and blank lines inside dropped, stripped), its offset in
+    `raw`. Fixes use it to turn a position in the shell script into one in the file."""
+    lines = split_lines(raw)
+    positions: list[int] = []
+    chars: list[str] = []
+    offset = 0
+    j, n = 0, len(lines)
+    while j < n:
+        current = content_of(lines[j])
+        stripped = current.rstrip(" \t")
+        if stripped.endswith(escape):
+            keep = stripped[: -len(escape)]
+            chars.append(keep)
+            positions.extend(range(offset, offset + len(keep)))
+            offset += len(lines[j])
+            j += 1
+            while j < n and (_is_blank(content_of(lines[j])) or _is_comment(content_of(lines[j]))):
+                offset += len(lines[j])
+                j += 1
+            continue
+        chars.append(current)
+        positions.extend(range(offset, offset + len(current)))
+        break
+    text = "".join(chars)
+    lead = len(text) - len(text.lstrip())
+    trail = len(text.rstrip())
+    return positions[lead:trail]

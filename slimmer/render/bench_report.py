@@ -91,7 +91,7 @@ def size_chart(entries: list[tuple[str, int]]) -> str:
     """A mermaid bar chart of image sizes in MB (GitHub renders it)."""
     labels = ", ".join(json.dumps(name) for name, _ in entries)
     values = ", ".join(f"{v / 1e6:.0f}" for _, v in entries)
-    top = max(v for _, v in entries) / 1e6
+    top = max(max(v for _, v in entries) / 1e6, 0)
     return "\n".join([
         "```mermaid",
         "xychart-beta",
@@ -153,26 +153,119 @@ def _changed_items(before, after) -> tuple[str, str]:
     return fmt([x for x in a if x not in b]), fmt([x for x in b if x not in a])
 
 
+# Sizes and counts past this are not measurements (the largest file size a file system
+# reports fits in 63 bits).
+_MAX_COUNT = 2**63 - 1
+
+
+class ReportError(ValueError):
+    """A report file that is not a bench result; the message names the field."""
+
+
+def load_report(text: str) -> dict:
+    """A bench JSON result (or an `{"image_size_bytes": ...}` summary), validated: sizes,
+    layer and waste counts are whole numbers from 0 to 2**63-1 or null (not measured);
+    NaN, Infinity, 1e400, true and strings are refused with the field that holds them."""
+    import json
+
+    def no_constant(name: str):
+        raise ReportError(f"{name} is not a number a measurement can have")
+
+    try:
+        doc = json.loads(text, parse_constant=no_constant)
+    except RecursionError:
+        raise ReportError("nested too deeply to be a bench report") from None
+    except ReportError:
+        raise
+    except ValueError as exc:
+        raise ReportError(f"not JSON: {exc}") from None
+    if not isinstance(doc, dict):
+        raise ReportError(f"expected a JSON object, got {_kind(doc)}")
+    if "after" in doc:
+        if not isinstance(doc["after"], dict):
+            raise ReportError(f"after: expected an object, got {_kind(doc['after'])}")
+        for key in ("image_size_bytes", "layers", "wasted_bytes"):
+            if key not in doc["after"]:
+                raise ReportError(f"after.{key}: missing")
+            _count(doc["after"][key], f"after.{key}")
+    elif "image_size_bytes" in doc:
+        _count(doc["image_size_bytes"], "image_size_bytes")
+    else:
+        raise ReportError("neither after.image_size_bytes (a bench result) nor image_size_bytes")
+    return doc
+
+
+def _kind(value) -> str:
+    if value is None:
+        return "null"
+    return {bool: "a boolean", str: "a string", list: "a list", dict: "an object", float: "a fraction"}.get(
+        type(value), type(value).__name__)
+
+
+def _count(value, where: str) -> None:
+    if value is None:
+        return  # not measured: shown as –, and a size gate cannot pass on it
+    if type(value) is not int:  # bool is an int to Python; `true` is no size
+        raise ReportError(f"{where}: expected a whole number or null, got {_kind(value)}")
+    if not 0 <= value <= _MAX_COUNT:
+        raise ReportError(f"{where}: {'negative' if value < 0 else 'too large'} ({str(value)[:20]}{'…' if len(str(value)) > 20 else ''})")
+
+
+def md_cell(value) -> str:
+    """Text made safe for one markdown table cell of a PR comment: no HTML, no pipes, no
+    line breaks, no control characters, no link or image syntax."""
+    import html
+
+    from slimmer.errors import escape
+
+    text = escape(str(value)).replace("\n", " ")
+    text = html.escape(text, quote=True).replace("|", "&#124;")
+    for ch in "[]()`*_~!\\":
+        text = text.replace(ch, f"&#{ord(ch)};")
+    return text
+
+
 def compare(old: dict, new: dict, max_growth: float | None) -> tuple[str, bool]:
-    """The PR size report: markdown, and whether the image grew past the threshold."""
-    def size(r: dict) -> int:
+    """The PR size report: markdown, and whether the gate fails. With a limit, the gate
+    fails when the image grew past it and whenever the growth cannot be measured (a size
+    not measured, a base of 0 bytes), so a broken measurement never passes a PR."""
+    import math
+
+    def size(r: dict):
         return r["after"]["image_size_bytes"] if "after" in r else r["image_size_bytes"]
 
     o, n = size(old), size(new)
-    growth = (n - o) / o * 100 if o else 0.0
-    failed = max_growth is not None and growth > max_growth
-    verdict = "❌ grows past the limit" if failed else "✅"
+    problem = None
+    growth = None
+    if o is None or n is None:
+        problem = "not measured"
+    elif o == 0:
+        problem = "the base size is 0 bytes"
+    else:
+        growth = (n - o) / o * 100
+    if max_growth is not None and not math.isfinite(max_growth):
+        raise ValueError("the growth limit must be a finite number")
+    failed = max_growth is not None and (growth is None or growth > max_growth)
+    if growth is None:
+        change = f"cannot be measured ({problem})" + (" ❌" if max_growth is not None else "")
+    else:
+        change = f"{growth:+.1f}% " + ("❌ grows past the limit" if failed else "✅")
     lines = [
         "### slimmer: image size",
         "",
         "| | base | this PR | change |",
         "|---|---|---|---|",
-        f"| image size | {human(o)} | {human(n)} | {growth:+.1f}% {verdict} |",
+        f"| image size | {md_cell(human(o))} | {md_cell(human(n))} | {change} |",
     ]
     if "after" in old and "after" in new:
-        lines.append(f"| layers | {old['after']['layers']} | {new['after']['layers']} | |")
-        lines.append(f"| wasted bytes | {human(old['after']['wasted_bytes'])} | {human(new['after']['wasted_bytes'])} | |")
+        lines.append(f"| layers | {md_cell(_num(old['after']['layers']))} | {md_cell(_num(new['after']['layers']))} | |")
+        lines.append(f"| wasted bytes | {md_cell(human(old['after']['wasted_bytes']))} | {md_cell(human(new['after']['wasted_bytes']))} | |")
     if max_growth is not None:
-        lines += ["", f"Limit: +{max_growth:g}%."]
-    lines += ["", size_chart([("base", o), ("this PR", n)])]
+        lines += ["", f"Limit: {max_growth:+g}%."]
+    if o is not None and n is not None:
+        lines += ["", size_chart([("base", o), ("this PR", n)])]
     return "\n".join(lines) + "\n", failed
+
+
+def _num(value) -> str:
+    return "–" if value is None else str(value)

@@ -34,6 +34,7 @@ class Kind(Enum):
     BUILD = "build"  # go build, npm run build, tsc
     TEST = "test"  # tests, linters and the dev dependencies they need
     SETUP = "setup"  # users, folders, permissions: kept in the runtime
+    APP = "app"  # runs the app's own code with the interpreter (python train.py): in the runtime
     UNKNOWN = "unknown"  # anything else: kept in the runtime as written
 
 
@@ -48,6 +49,8 @@ class Step:
     needs_source: bool = False  # installs the project itself (pip install ., poetry install)
     poetry_root: bool = False  # `poetry install` that also installs the project (no --no-root)
     outputs: list[str] = field(default_factory=list)  # go build -o PATH
+    venv_path: str | None = None  # `python -m venv PATH`: the Dockerfile makes its own venv
+    global_cli: bool = False  # `npm install -g serve`: a CLI the container may run
     why: str = ""  # for UNKNOWN: why slimmer left it alone
 
 
@@ -63,6 +66,10 @@ def _is_os_housekeeping(cmd: Command) -> bool:
     if cmd.name in APT and cmd.subcommand in ("update", "clean", "autoremove", "purge", "remove"):
         return True
     if cmd.name == "apk" and cmd.subcommand in ("update", "del"):
+        return True
+    if cmd.name in ("npm", "yarn", "pnpm") and cmd.subcommand == "cache":
+        return True
+    if cmd.name in ("pip", "pip3") and cmd.subcommand == "cache":
         return True
     if cmd.name == "rm" and all(w.startswith(("/var/lib/apt", "/var/cache/apt", "/var/cache/apk", "/tmp")) for w in cmd.words):
         return True
@@ -89,9 +96,17 @@ def _is_dev_install(cmd: Command) -> bool:
     return False
 
 
+RUNNERS = {"uv", "poetry", "pipenv", "pdm", "hatch"}
+
+
 def _is_test(cmd: Command) -> bool:
     name, sub = cmd.name, cmd.subcommand
-    if name in TEST_TOOLS:
+    if name in RUNNERS and sub == "run":
+        # `uv run pytest`, `poetry run pytest -q`: the command after `run` is what runs.
+        rest = cmd.args[cmd.args.index("run") + 1 :]
+        words = [w for w in rest if not w.startswith("-")]
+        return bool(words) and (words[0] in TEST_TOOLS or _is_test(Command(tuple(words))))
+    if name in TEST_TOOLS or (name == "npx" and cmd.words and cmd.words[0] in TEST_TOOLS):
         return True
     if name in ("npm", "yarn", "pnpm") and (sub in ("test", "t") or (sub == "run" and len(cmd.words) > 1 and re.match(r"(test|lint)", cmd.words[1]))):
         return True
@@ -125,7 +140,7 @@ def _is_build(cmd: Command) -> bool:
         return True
     if name in ("npm", "yarn", "pnpm") and (sub == "build" or (sub == "run" and len(cmd.words) > 1 and cmd.words[1].startswith("build"))):
         return True
-    if name in ("tsc", "webpack", "vite", "next", "esbuild"):
+    if name in ("tsc", "webpack", "vite", "next", "esbuild", "npx", "nvcc"):
         return True
     return False
 
@@ -137,6 +152,8 @@ def _installs_tooling(cmd: Command) -> bool:
         return bool(words) and all(w in ("poetry", "pipenv", "uv", "pip", "setuptools", "wheel", "pdm") for w in words)
     if cmd.name == "npm" and cmd.subcommand in ("install", "i") and cmd.has_option("-g", "--global"):
         return True
+    if cmd.name == "yarn" and cmd.subcommand == "global":
+        return True
     if cmd.name == "corepack":
         return True
     # Configuring the dependency tool belongs with the install it configures.
@@ -145,14 +162,68 @@ def _installs_tooling(cmd: Command) -> bool:
     return False
 
 
+TOOLING_CLIS = {"npm", "yarn", "pnpm", "corepack", "npm-check-updates"}
+
+
+def _global_cli(cmd: Command) -> bool:
+    """`npm install -g serve` or `yarn global add pm2`: a program, not the package manager."""
+    if cmd.name == "npm" and cmd.subcommand in ("install", "i") and cmd.has_option("-g", "--global"):
+        words = cmd.words[1:]
+    elif cmd.name == "yarn" and cmd.words[:2] == ("global", "add"):
+        words = cmd.words[2:]
+    else:
+        return False
+    return any(re.sub(r"(?<=.)@.*$", "", w) not in TOOLING_CLIS for w in words)
+
+
 def _pip_project_install(cmd: Command) -> bool:
     """pip install . / -e . : the project itself, which needs the source."""
     return cmd.is_("pip", "install") and any(re.match(r"^\.{1,2}(/|\[|$)|^/", w) for w in _pip_words(cmd))
 
 
+PYTHON = re.compile(r"python(\d(\.\d+)?)?")
+
+
+def _venv_path(ins: Instruction, cmd: Command) -> str | None:
+    """The folder of `python -m venv DIR`, `virtualenv DIR` or `uv venv DIR`."""
+    args = list(cmd.args)
+    if cmd.name == "venv":  # `python -m venv DIR`, as the shell model names it
+        words = [a for a in args if not a.startswith("-")]
+    elif PYTHON.fullmatch(cmd.name) and args[:2] == ["-m", "venv"]:
+        words = [a for a in args[2:] if not a.startswith("-")]
+    elif cmd.name == "virtualenv":
+        words = [a for a in args if not a.startswith("-")]
+    elif cmd.name == "uv" and cmd.subcommand == "venv":
+        words = [a for a in args[1:] if not a.startswith("-")] or [".venv"]
+    else:
+        return None
+    if len(words) != 1:
+        return None
+    path = ins.expand(words[0])
+    return path if "$" not in path else None
+
+
+def _is_app_run(cmd: Command) -> bool:
+    """`python train.py`, `python -m nltk.downloader x`, `python manage.py collectstatic`:
+    the app's own code run with the interpreter, which needs no compiler."""
+    if not PYTHON.fullmatch(cmd.name) or not cmd.args:
+        return False
+    first = cmd.args[0]
+    if first == "-m":
+        return len(cmd.args) > 1 and cmd.args[1] not in ("pip", "venv", "ensurepip", "build", "compileall") | TEST_TOOLS
+    if first == "-c":
+        return True
+    if first.startswith("-"):
+        return False
+    script = first.rsplit("/", 1)[-1]
+    if script == "setup.py":
+        return False  # builds extensions with the compiler
+    return script.endswith(".py")
+
+
 def classify_run(ins: Instruction, cmds: tuple[Command, ...]) -> Step:
     step = Step(ins, Kind.UNKNOWN, cmds)
-    if ins.exec_form is not None:
+    if ins.exec_form is not None and not cmds:
         step.why = "exec-form RUN: not read"
         return step
     if ins.heredocs:
@@ -168,11 +239,22 @@ def classify_run(ins: Instruction, cmds: tuple[Command, ...]) -> Step:
             step.packages.extend(packages)
         elif _is_os_housekeeping(c):
             continue
+        elif c.is_("pip", "install") and c.has_option("--user"):
+            step.why = "`pip install --user` writes to the user's home, which no virtualenv copy reaches"
+            kinds.add(Kind.UNKNOWN)
         elif _is_dev_install(c) or _is_test(c):
             kinds.add(Kind.TEST)
+        elif c.is_("pip", "uninstall"):
+            kinds.add(Kind.DEPENDENCIES)
+            step.tools.add("pip")
+        elif _venv_path(ins, c) is not None:
+            kinds.add(Kind.DEPENDENCIES)
+            step.venv_path = _venv_path(ins, c)
         elif _installs_tooling(c):
             kinds.add(Kind.DEPENDENCIES)
             step.tools.add(c.name)
+            if _global_cli(c):
+                step.global_cli = True
         elif dependency_install(c) is not None or c.is_("pip", "install"):
             kinds.add(Kind.DEPENDENCIES)
             tool = "pip" if c.is_("pip", "install") else c.name
@@ -188,12 +270,17 @@ def classify_run(ins: Instruction, cmds: tuple[Command, ...]) -> Step:
             elif c.name == "poetry" and c.subcommand == "install" and not c.has_option("--no-root", "--only-root"):
                 step.needs_source = True
                 step.poetry_root = True
+            elif c.name == "uv" and c.subcommand == "sync" and not c.has_option("--no-install-project"):
+                step.needs_source = True  # uv sync installs the project too
+                step.poetry_root = True
         elif _is_build(c):
             kinds.add(Kind.BUILD)
             step.outputs.extend(_option_values(c, "-o"))
             step.tools.add(c.name)
         elif c.name in SETUP:
             kinds.add(Kind.SETUP)
+        elif _is_app_run(c):
+            kinds.add(Kind.APP)
         elif c.name in ("curl", "wget") and any(x.name in ("sh", "bash") for x in cmds):
             step.why = "runs a downloaded installer script: slimmer cannot tell what it writes"
             return step
@@ -218,6 +305,8 @@ def classify_run(ins: Instruction, cmds: tuple[Command, ...]) -> Step:
         step.kind = Kind.BUILD
     elif kinds == {Kind.SETUP}:
         step.kind = Kind.SETUP
+    elif kinds <= {Kind.APP, Kind.SETUP}:
+        step.kind = Kind.APP
     else:
         step.kind = Kind.UNKNOWN
         if not step.why:
@@ -247,12 +336,14 @@ def toolchain_packages() -> set[str]:
     return set(data("packages")["toolchain"])
 
 
-def runtime_packages(packages: list[str]) -> tuple[list[str], list[str]]:
+def runtime_packages(packages: list[str], distro: str | None = None) -> tuple[list[str], list[str]]:
     """(packages the runtime needs, packages only the build needs).
 
-    A -dev package keeps its runtime library (libpq-dev -> libpq5); toolchains go.
+    A -dev package keeps its runtime library (libpq-dev -> libpq5, postgresql-dev -> libpq
+    on Alpine); toolchains go.
     """
-    mapping = data("packages")["dev_to_runtime"]
+    table = data("packages")
+    mapping = table.get("dev_to_runtime_by_distro", {}).get(distro or "") or table["dev_to_runtime"]
     toolchain = toolchain_packages()
     keep: list[str] = []
     drop: list[str] = []
@@ -266,3 +357,15 @@ def runtime_packages(packages: list[str]) -> tuple[list[str], list[str]]:
         elif p not in keep:
             keep.append(p)
     return keep, drop
+
+
+def pip_runtime_libraries(distributions: list[str], distro: str | None) -> dict[str, list[str]]:
+    """OS libraries the named Python distributions load at run time: {distribution: [pkgs]}."""
+    table = data("packages").get("pip_runtime_libs", {}).get(distro or "debian", {})
+    out: dict[str, list[str]] = {}
+    for name in distributions:
+        key = re.sub(r"[-_.]+", "-", name).lower()
+        for dist, libs in table.items():
+            if re.sub(r"[-_.]+", "-", dist).lower() == key:
+                out[name] = list(libs)
+    return out

@@ -1,5 +1,10 @@
 """The rewrite plan: which stages the output has and which instruction goes where.
 
+The splitter reads the stage's facts (slimmer/rewrite/facts.py: what each step does, the
+WORKDIR and USER, what the base image ships, the interpreter), lays out the builder, test,
+production and runtime stages, and then checks the invariants a split must keep; when one
+does not hold it refuses with the reason instead of emitting an image that breaks.
+
 Untouched instructions are carried as their original nodes (comments before them come
 along), so they render byte for byte; every new or changed line carries the reason
 slimmer wrote it.
@@ -11,44 +16,26 @@ import json
 import os
 import re
 import shlex
-from dataclasses import dataclass, field
 
-from slimmer.model.nodes import Blank, Comment, Dockerfile, Instruction, Node, Stage
-from slimmer.rewrite.classify import Kind, Step, classify, runtime_packages
+from slimmer.model.nodes import Blank, Comment, Dockerfile, Instruction, Node
+from slimmer.rewrite.classify import Kind, Step, runtime_packages
+from slimmer.rewrite.ecosystems import EcosystemMixins, detect
+from slimmer.rewrite.facts import NOT_APP_DIRS, StageFacts, instruction_words, ships
+from slimmer.rewrite.plan_types import Change, Options, Piece, Refuse
+from slimmer.rules import data
 from slimmer.rules.context import Context
+from slimmer.rules.facts_layers import workdir_value
 
-VENV = "/opt/venv"
-TRANSFORMS = ("split", "runtime-libs", "prod-deps", "order", "hygiene", "cuda")
-NODE_LOCKFILES = ("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", ".npmrc")
-PY_MANIFESTS = ("pyproject.toml", "poetry.lock", "Pipfile", "Pipfile.lock", "uv.lock", "setup.py", "setup.cfg")
-
-
-@dataclass
-class Change:
-    kind: str  # one of TRANSFORMS
-    line: int | None  # the original line it concerns, if any
-    reason: str
-
-
-@dataclass
-class Piece:
-    """A run of output text: original nodes kept as they were, or new text."""
-
-    text: str
-    node: Node | None = None
-
-
-@dataclass
-class Options:
-    skip: set[str] = field(default_factory=set)
-    cpu_only: bool = False
-    cache_mounts: bool = False
-    exec_form: bool = False
-    target: str | None = None
-
-
-class Refuse(Exception):
-    """The stage cannot be split safely; the reason says why."""
+# The rewrite's passes: each can be switched off alone with --skip NAME.
+PASSES = {
+    "split": "split the single stage into a builder with the toolchain and a runtime on a slimmer base",
+    "order": "copy dependency manifests before the source and install OS packages before it",
+    "runtime-libs": "the runtime installs runtime libraries in place of -dev packages and toolchains",
+    "prod-deps": "production dependencies only in the runtime; tests and dev groups in a `test` stage",
+    "cuda": "a CUDA -devel base becomes -runtime in the runtime stage",
+    "hygiene": "safe layer-hygiene fixes (caches, apt lists) on the stages that ship",
+}
+TRANSFORMS = tuple(PASSES) + ("cache-mounts", "exec-form")
 
 
 def leading_trivia(df: Dockerfile) -> dict[int, list[Node]]:
@@ -66,20 +53,19 @@ def leading_trivia(df: Dockerfile) -> dict[int, list[Node]]:
     return out
 
 
-def _ecosystem(stage: Stage, steps: list[Step]) -> str | None:
-    repo = stage.image.name if stage.image else ""
-    tools = {t for s in steps for t in s.tools}
-    if repo == "golang" or "go" in tools:
-        return "go"
-    if repo in ("node",) or tools & {"npm", "yarn", "pnpm"}:
-        return "node"
-    if repo == "python" or tools & {"pip", "poetry", "pipenv", "uv"}:
-        return "python"
-    return None
+def _unique(name: str, taken: set[str]) -> str:
+    if name not in taken:
+        return name
+    candidate = f"slimmer-{name}"
+    n = 2
+    while candidate in taken:
+        candidate = f"slimmer-{name}-{n}"
+        n += 1
+    return candidate
 
 
-class Splitter:
-    """Splits one single-stage build into builder (+ test) and runtime stages."""
+class Splitter(EcosystemMixins):
+    """Splits one single-stage build into builder (+ test, production) and runtime stages."""
 
     def __init__(self, df: Dockerfile, ctx: Context, opts: Options):
         self.df = df
@@ -88,10 +74,16 @@ class Splitter:
         self.nl = df.newline
         self.trivia = leading_trivia(df)
         self.stage = ctx.target
-        self.steps = [classify(i, ctx.commands(i)) for i in self.stage.instructions]
+        self.facts = StageFacts(ctx, self.stage)
+        self.steps = self.facts.steps
         self.changes: list[Change] = []
         self.notes: list[Change] = []
         self.dev_installs: list[Step] = []  # installs whose dev groups moved to the test stage
+        self.dropped: list[str] = []  # what leaves the image: the split's gain
+        taken = {s.name for s in df.stages if s.name}
+        self.builder = _unique("builder", taken)
+        self.test_name = _unique("test", taken)
+        self.production = _unique("production", taken)
 
     # --- helpers -------------------------------------------------------------------
     def line(self, text: str) -> str:
@@ -99,7 +91,12 @@ class Splitter:
 
     def keep(self, ins: Instruction, with_trivia: bool = True) -> list[Piece]:
         pieces = [Piece(n.raw, n) for n in self.trivia.get(id(ins), [])] if with_trivia else []
-        raw = ins.raw if ins.raw.endswith("\n") else ins.raw + self.nl
+        raw = ins.raw
+        if not raw.endswith("\n"):
+            # The file's last line: a dangling continuation would join whatever follows it.
+            if raw.rstrip().endswith(self.df.escape):
+                raw = raw.rstrip()[:-1].rstrip()
+            raw += self.nl
         return pieces + [Piece(raw, ins)]
 
     def new(self, text: str) -> Piece:
@@ -108,14 +105,20 @@ class Splitter:
     def change(self, kind: str, reason: str, line: int | None = None) -> None:
         self.changes.append(Change(kind, line, reason))
 
+    def skipped(self, name: str) -> bool:
+        return name in self.opts.skip
+
     def context_has(self, name: str) -> bool:
-        return os.path.exists(os.path.join(self.ctx.context_dir, name))
+        return self.facts.context_has(name)
+
+    def workdir_at(self, index: int) -> str | None:
+        return self.facts.workdir_at(index)
 
     # --- analysis --------------------------------------------------------------------
     def check_splittable(self, eco: str | None) -> None:
         if eco is None:
             raise Refuse("no Python, Node or Go build found: nothing slimmer knows how to move")
-        if "split" in self.opts.skip:
+        if self.skipped("split"):
             raise Refuse("--skip split")
         for step in self.steps:
             for cmd in step.commands:
@@ -123,28 +126,90 @@ class Splitter:
                     raise Refuse(f"line {step.ins.line} runs `{cmd.name}` outside a build step slimmer knows: the runtime would lack the toolchain")
             if step.kind == Kind.UNKNOWN and "installer script" in step.why:
                 raise Refuse(f"line {step.ins.line} {step.why}")
+            if step.kind == Kind.UNKNOWN and (step.tools or step.packages or step.venv_path):
+                raise Refuse(f"line {step.ins.line} installs dependencies in a RUN slimmer cannot move whole ({step.why})")
+            if any(c.is_("pip", "install") and c.has_option("--user") for c in step.commands):
+                raise Refuse(f"line {step.ins.line} runs `pip install --user`, which writes to the user's home: no virtualenv copy reaches it")
+            if step.ins.keyword in ("COPY", "ADD") and step.ins.flag("from") is not None:
+                raise Refuse(f"line {step.ins.line} copies from another image: slimmer does not split such a stage yet")
         # A step slimmer does not understand, run after build tools were installed, may use
         # them (or write what the app needs where no artifact copy reaches): leave it whole.
         tools_at = None
         for step in self.steps:
             if step.kind in (Kind.OS_PACKAGES, Kind.DEPENDENCIES) and step.packages and tools_at is None:
-                if runtime_packages(step.packages)[1]:
+                if runtime_packages(step.packages, self.facts.base.distro)[1]:
                     tools_at = step
             if step.kind == Kind.UNKNOWN and tools_at is not None:
-                _, build_only = runtime_packages(tools_at.packages)
+                _, build_only = runtime_packages(tools_at.packages, self.facts.base.distro)
                 raise Refuse(
                     f"line {step.ins.line} runs a step slimmer cannot read after build tools "
                     f"({', '.join(build_only)}) were installed on line {tools_at.ins.line}: it may need them at run time"
                 )
         for ins in self.stage.instructions:
             if ins.keyword in ("CMD", "ENTRYPOINT"):
-                words = ins.exec_form if ins.exec_form is not None else ins.args.split()
+                words = instruction_words(ins)
                 used = {w.rsplit("/", 1)[-1] for w in words}
                 needed = used & {"gcc", "g++", "cc", "make", "go", "cargo", "mvn", "nodemon", "ts-node", "tsc"}
                 if needed:
                     raise Refuse(f"line {ins.line}: the container runs `{sorted(needed)[0]}` at start-up, so the toolchain must ship")
                 if "run" in words and "dev" in words and used & {"npm", "yarn", "pnpm"}:
                     raise Refuse(f"line {ins.line}: the container runs a dev script, which needs devDependencies")
+        if self.facts.app_dir is None:
+            raise Refuse("the WORKDIR uses a variable slimmer cannot resolve: it cannot tell where the app's files are")
+        # A step that stays in the runtime must not be what a step moved to the builder needs.
+        moved = [i for i, s in enumerate(self.steps) if s.kind in (Kind.DEPENDENCIES, Kind.BUILD) and not s.global_cli]
+        last_moved = max(moved, default=-1)
+        for i, step in enumerate(self.steps[:last_moved]):
+            if step.kind == Kind.UNKNOWN:
+                raise Refuse(
+                    f"line {step.ins.line} ({step.why}) comes before line {self.steps[last_moved].ins.line}, "
+                    "which moves to the builder: slimmer cannot tell whether that step needs it"
+                )
+
+    def check_dropped_tools_unused(self) -> None:
+        """A build-only package that leaves the image must not be what the container runs."""
+        dropped = {p for s in self.steps for p in runtime_packages(s.packages, self.facts.base.distro)[1]}
+        for ins in self.stage.instructions:
+            if ins.keyword in ("CMD", "ENTRYPOINT", "HEALTHCHECK"):
+                used = {w.rsplit("/", 1)[-1] for w in instruction_words(ins)}
+                if used & dropped:
+                    raise Refuse(f"line {ins.line} runs `{sorted(used & dropped)[0]}`, a package only the build would keep")
+        for step in self.steps:
+            if step.kind in (Kind.APP, Kind.SETUP, Kind.UNKNOWN):
+                for cmd in step.commands:
+                    if cmd.name in dropped:
+                        raise Refuse(f"line {step.ins.line} runs `{cmd.name}` in the runtime, a package only the build would keep")
+        programs = data("packages").get("package_programs", {})
+        named = {prog: pkg for pkg in dropped for prog in programs.get(pkg, [])}
+        found = self.source_naming(set(named))
+        if found:
+            path, prog = found
+            raise Refuse(f"{path} names `{prog}`, which {named[prog]} provides: the app may run it, so that package cannot leave the image")
+
+    def source_naming(self, programs: set[str]) -> tuple[str, str] | None:
+        """The first app source file that names one of the programs as a quoted string."""
+        if not programs:
+            return None
+        pattern = re.compile(r"""['"](?:/usr/bin/)?(%s)['"]""" % "|".join(re.escape(p) for p in sorted(programs)))
+        root = self.ctx.context_dir
+        seen = 0
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if d not in NOT_APP_DIRS and not d.startswith("."))
+            for name in sorted(files):
+                if not name.endswith((".py", ".js", ".mjs", ".cjs", ".ts", ".rb", ".sh", ".php")):
+                    continue
+                seen += 1
+                if seen > 2000:
+                    return None
+                path = os.path.join(folder, name)
+                try:
+                    with open(path, encoding="utf-8", errors="replace") as fh:
+                        m = pattern.search(fh.read(512 * 1024))
+                except OSError:
+                    continue
+                if m:
+                    return os.path.relpath(path, root), m.group(1)
+        return None
 
     def runtime_base(self, eco: str) -> str:
         image = self.stage.image
@@ -152,7 +217,7 @@ class Splitter:
         if eco == "go":
             shell_needed = any(
                 (i.keyword in ("CMD", "ENTRYPOINT") and i.exec_form is None)
-                or (s.kind in (Kind.UNKNOWN, Kind.SETUP) and i.keyword == "RUN")
+                or (s.kind in (Kind.UNKNOWN, Kind.SETUP, Kind.APP, Kind.OS_PACKAGES) and i.keyword == "RUN")
                 for i, s in zip(self.stage.instructions, self.steps)
             )
             return "debian:bookworm-slim" if shell_needed else "gcr.io/distroless/static-debian12"
@@ -168,35 +233,64 @@ class Splitter:
         return image.with_tag(found[0])
 
     def cuda_runtime(self, image) -> str | None:
-        if "cuda" in self.opts.skip or not image.tag or "-devel" not in image.tag:
+        if self.skipped("cuda") or not image.tag or "-devel" not in image.tag:
             return None
         if image.repository.endswith(("nvidia/cuda", "nvidia/cudagl", "pytorch/pytorch")):
+            if any(c.name == "nvcc" for s in self.steps if s.kind in (Kind.APP, Kind.UNKNOWN, Kind.SETUP) for c in s.commands):
+                return None
             return image.with_tag(image.tag.replace("-devel", "-runtime"))
         return None
 
+    def check_interpreter(self, runtime_base: str) -> None:
+        """The venv's interpreter must exist at the same path in the runtime."""
+        if runtime_base == self.stage.base:
+            return
+        from slimmer.model.imageref import ImageRef
+
+        before, after = self.facts.base, ships(ImageRef.parse(runtime_base))
+        if self.facts.apt_python_step is not None and not before.python:
+            return  # the runtime installs the same OS package
+        if before.python != after.python:
+            raise Refuse(
+                f"the runtime base {runtime_base} has its Python at {after.python or 'no known path'}, "
+                f"the build's at {before.python or 'no known path'}: the virtualenv would not start"
+            )
+
     # --- the plan ------------------------------------------------------------------
     def plan(self) -> list[Piece]:
-        eco = _ecosystem(self.stage, self.steps)
+        eco = detect(self.facts)
         self.check_splittable(eco)
         assert eco is not None
+        self.check_dropped_tools_unused()
         runtime_base = self.runtime_base(eco)
+        if runtime_base != self.stage.base:
+            self.dropped.append(f"the base {self.stage.base} (the runtime starts from {runtime_base})")
+        if eco == "python":
+            self.check_interpreter(runtime_base)
         out: list[Piece] = []
         stage_start = self.df.nodes.index(self.stage.from_instruction)
         # Everything before the stage (directives, global ARGs, comments) stays as it was.
         for node in self.df.nodes[:stage_start]:
             if not (isinstance(node, (Comment, Blank)) and any(node is t for t in self.trivia.get(id(self.stage.from_instruction), []))):
                 out.append(Piece(node.raw, node))
-        builder = getattr(self, f"builder_{eco}")()
-        out += builder
+        out += getattr(self, f"builder_{eco}")()
         tests = [s for s in self.steps if s.kind == Kind.TEST]
-        if tests:
+        if tests and not self.skipped("prod-deps"):
             out += self.test_stage(eco, tests)
-        if eco == "node":
+        prune = eco == "node" and self.node_prune()
+        if prune:
             out += self.prune_stage()
-        out += getattr(self, f"runtime_{eco}")(runtime_base)
+        out += getattr(self, f"runtime_{eco}")(runtime_base, prune)
         # Trailing comments and blank lines after the last instruction.
         last = self.df.nodes.index(self.stage.instructions[-1]) if self.stage.instructions else stage_start
         out += [Piece(n.raw, n) for n in self.df.nodes[last + 1 :]]
+        if not any(re.match(rf"COPY --from=({re.escape(self.builder)}|{re.escape(self.production)}) ", p.text) for p in out):
+            raise Refuse("nothing the build makes would reach the runtime: the split would gain nothing")
+        if not self.dropped:
+            raise Refuse(
+                f"the split gains nothing: the runtime would start from the same base ({self.stage.base}) "
+                "and no build-only step or package would leave the image"
+            )
         return out
 
     def from_line(self, base: str, name: str | None, reason: str) -> list[Piece]:
@@ -212,9 +306,28 @@ class Splitter:
         token = ins.args.split()[0]
         flags = " ".join(f.text for f in ins.flags)
         pieces.append(self.new("# slimmer: build stage with the toolchain; only its artifacts ship"))
-        pieces.append(self.new(f"FROM {flags + ' ' if flags else ''}{token} AS builder"))
-        self.change("split", f"the original base ({self.stage.base}) becomes the builder stage", ins.line)
+        pieces.append(self.new(f"FROM {flags + ' ' if flags else ''}{token} AS {self.builder}"))
+        self.change("split", f"the original base ({self.stage.base}) becomes the {self.builder} stage", ins.line)
         return pieces
+
+    def runtime_header(self, base: str, comment: str) -> list[Piece]:
+        """The runtime's FROM, and the WORKDIR and USER the original's base started with
+        when the runtime base would start elsewhere."""
+        from slimmer.model.imageref import ImageRef
+
+        out = [self.new(""), self.new(f"# slimmer: runtime stage: {comment}")]
+        out += self.from_line(base, None, f"the runtime starts from {base}")
+        if base != self.stage.base:
+            before, after = self.facts.base, ships(ImageRef.parse(base))
+            first = next((s.ins for s in self.steps if s.ins.keyword == "WORKDIR"), None)
+            starts_elsewhere = first is None or not workdir_value(first)[0].startswith("/")
+            if before.workdir != after.workdir and starts_elsewhere:
+                out.append(self.new(f"WORKDIR {before.workdir}"))
+                self.change("split", f"the original base starts in {before.workdir}; so does the runtime")
+            if before.user != after.user:
+                out.append(self.new(f"USER {before.user}"))
+                self.change("split", f"the original base runs as {before.user}; so does the runtime")
+        return out
 
     def env_like(self, step: Step) -> bool:
         return step.ins.keyword in ("ARG", "ENV", "WORKDIR", "SHELL")
@@ -232,14 +345,9 @@ class Splitter:
             pieces.append(self.new(f"COPY {name}/ {dest.rstrip('/')}/{name}/"))
         return pieces
 
-    def workdir_at(self, index: int) -> str:
-        """The WORKDIR in force before the stage's step number `index`."""
-        workdir = "/"
-        for ins in self.stage.instructions[:index]:
-            if ins.keyword == "WORKDIR":
-                value = ins.expand(ins.args.strip())
-                workdir = value if value.startswith("/") else os.path.join(workdir, value)
-        return os.path.normpath(workdir)
+    def copy_is_whole_context(self, step: Step) -> bool:
+        sources = self.facts.copy_sources(self.steps.index(step))
+        return any(s in (".", "./") for s in sources)
 
     def whole_copy_lands_in_workdir(self, installs: list[Step]) -> bool:
         """Manifests can be copied on their own only when the whole-context COPY puts the
@@ -250,119 +358,12 @@ class Splitter:
         workdir = self.workdir_at(first)
         for i, step in enumerate(self.steps[:first]):
             if step.kind == Kind.COPY_CONTEXT and self.copy_is_whole_context(step):
-                dest = (step.ins.exec_form[-1] if step.ins.exec_form else step.ins.args.split()[-1])
-                here = self.workdir_at(i)
-                target = os.path.normpath(dest if dest.startswith("/") else os.path.join(here, dest))
-                if target != workdir:
+                if self.facts.copy_destination(i) != workdir:
                     return False
         return all(not f.startswith("/") for s in installs for f in s.requirement_files)
 
     def install_steps(self) -> list[Step]:
         return [s for s in self.steps if s.kind == Kind.DEPENDENCIES]
-
-    def copy_is_whole_context(self, step: Step) -> bool:
-        sources = step.ins.exec_form[:-1] if step.ins.exec_form else step.ins.args.split()[:-1]
-        return any(s in (".", "./") for s in sources)
-
-    # --- Python ------------------------------------------------------------------------
-    def builder_python(self) -> list[Piece]:
-        out = self.builder_header()
-        installs = self.install_steps()
-        last_install = max((self.steps.index(s) for s in installs), default=-1)
-        # poetry installs the project with its dependencies; split in two (dependencies from
-        # the manifests, then the project after the source) so a source edit keeps the
-        # dependency layer.
-        split_root = self.poetry_can_split(installs)
-        needs_source = any(s.needs_source and not (split_root and s.poetry_root) for s in installs)
-        needs_source = needs_source or not self.whole_copy_lands_in_workdir(installs)
-        self.python_source_in_builder = needs_source or split_root
-        venv_done = False
-        manifests_done = False
-        for i, step in enumerate(self.steps[: last_install + 1]):
-            if self.env_like(step):
-                out += self.keep(step.ins)
-            elif step.kind == Kind.OS_PACKAGES:
-                out += self.keep(step.ins)
-            elif step.kind == Kind.COPY_CONTEXT:
-                if self.copy_is_whole_context(step) and not needs_source:
-                    continue  # replaced by the manifests below
-                out += self.keep(step.ins)
-            elif step.kind == Kind.DEPENDENCIES:
-                if not venv_done:
-                    out.append(self.new(f"RUN python -m venv {VENV}"))
-                    out.append(self.new(f'ENV VIRTUAL_ENV={VENV} PATH="{VENV}/bin:$PATH"'))
-                    self.change("split", f"dependencies go into a virtualenv at {VENV}, copied whole into the runtime", step.ins.line)
-                    venv_done = True
-                if not manifests_done and not needs_source:
-                    files = self.python_manifests(installs)
-                    out += self.manifest_copies(files)
-                    manifests_done = True
-                out += self.production_only(step, no_root=split_root and step.poetry_root)
-        if split_root and not needs_source:
-            for step in self.steps[: last_install + 1]:
-                if step.kind == Kind.COPY_CONTEXT and self.copy_is_whole_context(step):
-                    out += self.keep(step.ins, with_trivia=False)
-            out.append(self.new("RUN poetry install --only-root --no-interaction --no-ansi"))
-            self.change("order", "poetry installs the dependencies from pyproject.toml and poetry.lock first, the project after the source")
-        return out
-
-    def poetry_can_split(self, installs: list[Step]) -> bool:
-        """`poetry install --no-root` then `--only-root` (Poetry 1.4+), when the lock file is
-        in the context and the Dockerfile installs a Poetry that has --only-root."""
-        if "order" in self.opts.skip or not any(s.poetry_root for s in installs):
-            return False
-        if not (self.context_has("pyproject.toml") and self.context_has("poetry.lock")):
-            return False
-        for step in installs:
-            for cmd in step.commands:
-                if cmd.is_("pip", "install"):
-                    for word in cmd.words[1:]:
-                        m = re.fullmatch(r"poetry(?:==(\d+)\.(\d+)[\w.]*)?", word.lower())
-                        if m and m.group(1) is not None and (int(m.group(1)), int(m.group(2))) < (1, 4):
-                            return False
-        return True
-    def production_only(self, step: Step, no_root: bool = False) -> list[Piece]:
-        """poetry/pipenv installs without their dev groups; the test stage installs them.
-        With no_root, poetry installs the dependencies only (the project comes later)."""
-        pieces = self.keep_with_mounts(step, "/root/.cache/pip")
-        if no_root:
-            pieces[-1] = Piece(re.sub(r"(poetry\s+install)\b", r"\1 --no-root", pieces[-1].text, count=1))
-        if "prod-deps" in self.opts.skip or not any(k.kind == Kind.TEST for k in self.steps):
-            return pieces
-        raw = pieces[-1].text
-        new = raw
-        if "poetry" in step.tools and not re.search(r"--(only|without|no-dev)\b", raw):
-            new = re.sub(r"(poetry\s+install)\b", r"\1 --only main", raw, count=1)
-        elif "pipenv" in step.tools:
-            new = re.sub(r"\s--dev\b", "", raw, count=1)
-        if new != raw:
-            self.dev_installs.append(step)
-            self.change("prod-deps", "the runtime gets main dependencies only; the test stage installs the dev group", step.ins.line)
-            pieces[-1] = Piece(new)
-        return pieces
-
-    def python_manifests(self, installs: list[Step]) -> list[str]:
-        files: list[str] = []
-        copied = self.copied_before_first_install()
-        for s in installs:
-            for f in s.requirement_files:
-                if f not in files and f not in copied:
-                    files.append(f)
-            if {"poetry", "pipenv", "uv"} & s.tools:
-                for name in PY_MANIFESTS:
-                    if self.context_has(name) and name not in files and name not in copied:
-                        files.append(name)
-        return files
-
-    def copied_before_first_install(self) -> set[str]:
-        names: set[str] = set()
-        for step in self.steps:
-            if step.kind == Kind.DEPENDENCIES:
-                break
-            if step.kind == Kind.COPY_CONTEXT and not self.copy_is_whole_context(step):
-                sources = step.ins.exec_form[:-1] if step.ins.exec_form else step.ins.args.split()[:-1]
-                names.update(sources)
-        return names
 
     def keep_with_mounts(self, step: Step, cache: str) -> list[Piece]:
         if not self.opts.cache_mounts or step.ins.heredocs:
@@ -371,83 +372,95 @@ class Splitter:
         self.change("order", f"cache mount on {cache} for the dependency install", step.ins.line)
         return [Piece(n.raw, n) for n in self.trivia.get(id(step.ins), [])] + [Piece(raw)]
 
-    def runtime_python(self, base: str) -> list[Piece]:
-        out = [self.new("")]
-        out.append(self.new("# slimmer: runtime stage: the slim base and what the app needs to run"))
-        out += self.from_line(base, None, f"the runtime starts from {base}")
-        venv_done = False
-        steps = self.runtime_order()
-        first_install = next((i for i, s in enumerate(steps) if s.kind == Kind.DEPENDENCIES), None)
-        for i, step in enumerate(steps):
-            if not venv_done and first_install is not None and (
-                i == first_install or (step.kind == Kind.COPY_CONTEXT and i < first_install and self.copy_is_whole_context(step))
-            ):
-                out += self.venv_copy()
-                venv_done = True
-            out += self.runtime_step(step)
-        return out
-
     def runtime_order(self) -> list[Step]:
         """The stage's steps with OS package installs moved above the first source COPY,
         so a source edit does not re-run apt (they read nothing from the context)."""
         steps = list(self.steps)
         first_copy = next((i for i, s in enumerate(steps) if s.kind == Kind.COPY_CONTEXT), None)
-        if first_copy is None or "order" in self.opts.skip:
+        if first_copy is None or self.skipped("order"):
             return steps
-        moved = [s for s in steps[first_copy:] if s.kind == Kind.OS_PACKAGES]
+        # Only past steps that do not change what apt sees (ENV, ARG, USER may).
+        moved = []
+        for s in steps[first_copy:]:
+            if s.ins.keyword in ("USER", "ENV", "ARG", "SHELL") or s.kind in (Kind.SETUP, Kind.UNKNOWN, Kind.APP):
+                break
+            if s.kind == Kind.OS_PACKAGES:
+                moved.append(s)
         for s in moved:
             self.change("order", "OS packages are installed before the source is copied", s.ins.line)
-        rest = [s for s in steps[first_copy:] if s.kind != Kind.OS_PACKAGES]
+        rest = [s for s in steps[first_copy:] if s not in moved]
         return steps[:first_copy] + moved + rest
-
-    def venv_copy(self) -> list[Piece]:
-        self.change("split", f"the virtualenv {VENV} is copied from the builder")
-        return [
-            self.new(f"COPY --from=builder {VENV} {VENV}"),
-            self.new(f'ENV VIRTUAL_ENV={VENV} PATH="{VENV}/bin:$PATH"'),
-        ]
 
     def runtime_step(self, step: Step) -> list[Piece]:
         kind = step.kind
+        if kind == Kind.APP:
+            self.change("split", "runs the app's own code in the runtime stage, where its dependencies are (it needs no compiler)", step.ins.line)
+            return self.keep(step.ins)
         if kind in (Kind.META, Kind.COPY_CONTEXT, Kind.COPY_OTHER, Kind.SETUP):
             return self.keep(step.ins)
         if kind == Kind.OS_PACKAGES:
             return self.runtime_libraries(step)
         if kind in (Kind.DEPENDENCIES, Kind.BUILD):
+            if step.global_cli:
+                self.change("split", "a global CLI the container may run is installed in the runtime too", step.ins.line)
+                return self.keep(step.ins)
             self.change("split", "runs in the builder; its result is copied", step.ins.line)
             # A RUN that installed OS packages with the dependencies keeps their libraries.
-            return self.runtime_libraries(step) if step.packages else []
+            return self.runtime_libraries(step, inline=True) if step.packages else []
         if kind == Kind.TEST:
-            self.change("prod-deps", "tests and dev dependencies run in the `test` stage, which the default target skips", step.ins.line)
+            if self.skipped("prod-deps"):
+                return self.keep(step.ins)
+            self.change("prod-deps", f"tests and dev dependencies run in the `{self.test_name}` stage, which the default target skips", step.ins.line)
+            self.dropped.append(f"line {step.ins.line}'s tests")
             return []
         self.notes.append(Change("split", step.ins.line, f"left in the runtime stage as written: {step.why}"))
         return self.keep(step.ins)
 
-    def runtime_libraries(self, step: Step) -> list[Piece]:
-        keep, drop = runtime_packages(step.packages)
-        if "runtime-libs" in self.opts.skip:
+    def os_install(self, packages: list[str], apk: bool) -> str:
+        if apk:
+            return f"RUN apk add --no-cache {' '.join(packages)}"
+        return (
+            "RUN apt-get update && apt-get install -y --no-install-recommends "
+            f"{' '.join(packages)} && rm -rf /var/lib/apt/lists/*"
+        )
+
+    def apt_kept_as_written(self) -> bool:
+        """Some OS install stays in the runtime as written (it needs a lone `apt-get update`)."""
+        return self.skipped("runtime-libs") or any(
+            s.kind == Kind.OS_PACKAGES and s.packages and not runtime_packages(s.packages, self.facts.base.distro)[1]
+            for s in self.steps
+        )
+
+    def runtime_os_packages(self) -> set[str]:
+        return {p for s in self.steps for p in runtime_packages(s.packages, self.facts.base.distro)[0]}
+
+    def runtime_libraries(self, step: Step, inline: bool = False) -> list[Piece]:
+        keep, drop = runtime_packages(step.packages, self.facts.base.distro)
+        if self.skipped("runtime-libs"):
             return self.keep(step.ins)
+        if not step.packages and not inline:
+            if self.apt_kept_as_written():
+                return self.keep(step.ins)
+            self.change("runtime-libs", "the runtime's own OS install updates the package lists itself", step.ins.line)
+            return []
+        if not drop and not inline:
+            return self.keep(step.ins)  # nothing to take out: the line stays as written
         if not keep:
             self.change("split", f"build-only packages ({', '.join(drop)}) stay in the builder", step.ins.line)
+            self.dropped.append(f"build-only packages {', '.join(drop)}")
             return []
-        apk = any(c.name == "apk" for c in step.commands)
-        if apk:
-            text = f"RUN apk add --no-cache {' '.join(keep)}"
-        else:
-            text = (
-                "RUN apt-get update && apt-get install -y --no-install-recommends "
-                f"{' '.join(keep)} && rm -rf /var/lib/apt/lists/*"
-            )
+        text = self.os_install(keep, any(c.name == "apk" for c in step.commands))
         why = f"runtime packages only ({', '.join(keep)})"
         if drop:
             why += f"; build-only {', '.join(drop)} stay in the builder"
+            self.dropped.append(f"build-only packages {', '.join(drop)}")
         self.change("runtime-libs", why, step.ins.line)
         trivia = [Piece(n.raw, n) for n in self.trivia.get(id(step.ins), [])]
         return trivia + [self.new(text)]
 
     def test_stage(self, eco: str, tests: list[Step]) -> list[Piece]:
-        out = [self.new(""), self.new("# slimmer: tests run here; build it with --target test")]
-        out.append(self.new("FROM builder AS test"))
+        out = [self.new(""), self.new(f"# slimmer: tests run here; build it with --target {self.test_name}")]
+        out.append(self.new(f"FROM {self.builder} AS {self.test_name}"))
         copies = [s for s in self.steps if s.kind == Kind.COPY_CONTEXT]
         copied_in_builder = eco != "python" or getattr(self, "python_source_in_builder", False)
         if not copied_in_builder:
@@ -457,123 +470,8 @@ class Splitter:
             out += self.keep(s.ins, with_trivia=False)  # as written: with the dev groups
         for s in tests:
             out += self.keep(s.ins)
-        self.change("prod-deps", "a `test` stage outside the default target runs the tests")
+        self.change("prod-deps", f"a `{self.test_name}` stage outside the default target runs the tests")
         return out
-
-    # --- Node ----------------------------------------------------------------------------
-    def builder_node(self) -> list[Piece]:
-        out = self.builder_header()
-        last_build = max((i for i, s in enumerate(self.steps) if s.kind in (Kind.DEPENDENCIES, Kind.BUILD)), default=-1)
-        first_install = next((i for i, s in enumerate(self.steps) if s.kind == Kind.DEPENDENCIES), None)
-        manifests_done = False
-        pending_copies: list[Step] = []
-        for i, step in enumerate(self.steps[: last_build + 1]):
-            if self.env_like(step) or step.kind == Kind.OS_PACKAGES:
-                out += self.keep(step.ins)
-            elif step.kind == Kind.COPY_CONTEXT:
-                if first_install is not None and i < first_install and self.copy_is_whole_context(step):
-                    pending_copies.append(step)  # after the install
-                else:
-                    out += self.keep(step.ins)
-            elif step.kind == Kind.DEPENDENCIES:
-                if not manifests_done and pending_copies:
-                    files = [f for f in ("package.json",) + NODE_LOCKFILES if self.context_has(f)] or ["package*.json"]
-                    out += self.manifest_copies(files)
-                manifests_done = True
-                out += self.keep_with_mounts(step, "/root/.npm")
-                for c in pending_copies:
-                    out += self.keep(c.ins)
-                pending_copies = []
-            elif step.kind == Kind.BUILD:
-                out += self.keep(step.ins)
-        for c in pending_copies:
-            out += self.keep(c.ins)
-        return out
-
-    def node_tool(self) -> str:
-        tools = {t for s in self.install_steps() for t in s.tools}
-        return "yarn" if "yarn" in tools else "pnpm" if "pnpm" in tools else "npm"
-
-    def prune_stage(self) -> list[Piece]:
-        if "prod-deps" in self.opts.skip:
-            return []
-        tool = self.node_tool()
-        command = {
-            "npm": "npm prune --omit=dev",
-            "yarn": "yarn install --production --frozen-lockfile --ignore-scripts && yarn cache clean",
-            "pnpm": "pnpm prune --prod",
-        }[tool]
-        self.change("prod-deps", f"devDependencies are removed before the runtime copies node_modules ({command})")
-        return [
-            self.new(""),
-            self.new("# slimmer: production dependencies only"),
-            self.new("FROM builder AS production"),
-            self.new(f"RUN {command}"),
-        ]
-
-    def app_dir(self) -> str:
-        """The WORKDIR at the end of the stage."""
-        return self.workdir_at(len(self.stage.instructions))
-
-    def runtime_node(self, base: str) -> list[Piece]:
-        out = [self.new(""), self.new("# slimmer: runtime stage: the slim base, production node_modules and the build output")]
-        out += self.from_line(base, None, f"the runtime starts from {base}")
-        source = "production" if "prod-deps" not in self.opts.skip else "builder"
-        app = self.app_dir()
-        copied = False
-        for step in self.runtime_order():
-            if step.kind == Kind.COPY_CONTEXT:
-                if not copied:
-                    out.append(self.new(f"COPY --from={source} {app} {app}"))
-                    self.change("split", f"the app folder {app} (sources, build output, node_modules) comes from the `{source}` stage", step.ins.line)
-                    copied = True
-                continue
-            out += self.runtime_step(step)
-        return out
-
-    # --- Go --------------------------------------------------------------------------------
-    def builder_go(self) -> list[Piece]:
-        out = self.builder_header()
-        builds = [s for s in self.steps if s.kind == Kind.BUILD]
-        if not builds or not any(s.outputs for s in builds):
-            raise Refuse("no `go build -o PATH`: slimmer cannot tell which binary to ship")
-        last_build = self.steps.index(builds[-1])
-        for step in self.steps[: last_build + 1]:
-            if self.env_like(step) or step.kind in (Kind.OS_PACKAGES, Kind.COPY_CONTEXT, Kind.DEPENDENCIES):
-                out += self.keep(step.ins)
-            elif step.kind == Kind.BUILD:
-                if "CGO_ENABLED" not in step.ins.scope and not any("CGO_ENABLED" in dict(c.assignments) for c in step.commands):
-                    out.append(self.new("ENV CGO_ENABLED=0"))
-                    self.change("split", "CGO_ENABLED=0 builds a static binary that runs without libc", step.ins.line)
-                out += self.keep(step.ins)
-        return out
-
-    def go_binaries(self) -> list[str]:
-        binaries = []
-        for index, step in enumerate(self.steps):
-            workdir = self.workdir_at(index)
-            for out in step.outputs:
-                binaries.append(out if out.startswith("/") else os.path.normpath(os.path.join(workdir, out)))
-        return binaries
-
-    def runtime_go(self, base: str) -> list[Piece]:
-        out = [self.new(""), self.new("# slimmer: runtime stage: just the static binary")]
-        out += self.from_line(base, None, f"the runtime starts from {base}")
-        copied = False
-        for step in self.steps:
-            if step.kind in (Kind.COPY_CONTEXT, Kind.DEPENDENCIES, Kind.BUILD):
-                if step.kind == Kind.BUILD and not copied:
-                    for binary in self.go_binaries():
-                        out.append(self.new(f"COPY --from=builder {binary} {binary}"))
-                        self.change("split", f"only the binary {binary} ships", step.ins.line)
-                    copied = True
-                continue
-            if step.kind == Kind.OS_PACKAGES:
-                if base.startswith("gcr.io/distroless"):
-                    continue
-            out += self.runtime_step(step)
-        return out
-
 
 def exec_form(ins: Instruction) -> str | None:
     """A shell-form CMD/ENTRYPOINT as a JSON array, when no shell feature is used."""

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 if TYPE_CHECKING:
+    from slimmer.model.shell import Command
     from slimmer.rules.context import Context
 
 from slimmer.model.nodes import Instruction
@@ -25,15 +26,39 @@ CATEGORIES = ("size", "cache", "layers", "security", "correctness")
 
 @dataclass(frozen=True)
 class Edit:
-    """Replace the first match of `pattern` in one instruction's text with `replacement`."""
+    """A positioned edit: replace characters start:end of one instruction's text (its
+    `raw`, as read) with `text`. An insertion has start == end."""
 
     instruction: Instruction
-    pattern: str
-    replacement: str
+    start: int
+    end: int
+    text: str
 
     def apply(self, raw: str) -> str | None:
-        new, count = re.subn(self.pattern, self.replacement, raw, count=1)
-        return new if count else None
+        """`raw` with the edit made, or None when it does not fit `raw`."""
+        if not 0 <= self.start <= self.end <= len(raw):
+            return None
+        return raw[: self.start] + self.text + raw[self.end :]
+
+    @classmethod
+    def from_pattern(cls, ins: Instruction, pattern: str, replacement: str,
+                     within: tuple[int, int] | None = None) -> Edit | None:
+        """The edit that replaces the first match of `pattern` in the instruction's text (or
+        in the part `within` of it) by `replacement` (a regex template), fixed to where the
+        match is now; None when nothing matches."""
+        regex = re.compile(pattern)
+        start, end = within if within is not None else (0, len(ins.raw))
+        m = regex.search(ins.raw, start, end)
+        if m is None:
+            return None
+        first = regex.search(ins.raw) if within is not None else m
+        if first is not None and first.span() == m.span():
+            # Pattern.sub caches the parsed template (Match.expand parses it each time in 3.11)
+            new = regex.sub(replacement, ins.raw, count=1)
+            text = new[m.start() : len(new) - (len(ins.raw) - m.end())]
+        else:
+            text = m.expand(replacement)
+        return cls(ins, m.start(), m.end(), text)
 
 
 @dataclass(frozen=True)
@@ -99,10 +124,24 @@ class Rule:
     ) -> Finding:
         return Finding(self, line or ins.line, ins.end_line, ins.stage_index, message, fix)
 
-    def make_fix(self, ins: Instruction, pattern: str, replacement: str, description: str) -> Fix | None:
-        """A fix for this rule, offered only when the pattern really is in the text."""
-        edit = Edit(ins, pattern, replacement)
-        if edit.apply(ins.raw) is None or self.fix is None:
+    def make_fix(self, ins: Instruction, pattern: str, replacement: str, description: str,
+                 command: Command | None = None) -> Fix | None:
+        """A fix for this rule, offered only when the pattern really is in the text: a
+        positioned edit at the first match. With `command`, the match is looked for only in
+        that command's own text, so the fix edits the command that was flagged (not the
+        first command of the RUN that looks like it). Where the command's place is not
+        known (inside `sh -c "..."`, an exec-form RUN), only a pattern that matches once in
+        the whole instruction is used; otherwise there is no fix."""
+        if self.fix is None:
+            return None
+        within = None
+        if command is not None:
+            span = command.span
+            within = ins.raw_span(command.script, span[0], span[1], verbatim=False) if span else None
+            if within is None and len(re.findall(pattern, ins.raw)) != 1:
+                return None
+        edit = Edit.from_pattern(ins, pattern, replacement, within)
+        if edit is None:
             return None
         return Fix((edit,), self.fix, description)
 
@@ -164,7 +203,7 @@ def _catalog_docs() -> list[dict]:
 
     folder = catalog_dir()
     paths = [os.path.join(folder, n) for n in sorted(os.listdir(folder)) if n.startswith("SLM") and n.endswith(".toml")]
-    name = f"catalog-{cache.files_fingerprint(paths)}.pickle"
+    name = f"catalog-{cache.files_fingerprint(paths)}.marshal"
     docs = cache.load(name)
     if not isinstance(docs, list):
         docs = []

@@ -30,12 +30,18 @@ class Context:
     def ships(self, stage: Stage) -> bool:
         """True when the stage's files end up in the final image: the target and the
         stages it is built FROM. Stages only copied from ship just what is copied."""
+        return stage.index in self._shipping
+
+    @cached_property
+    def _shipping(self) -> frozenset[int]:
+        """The target and its FROM chain, walked once (every rule asks of every stage)."""
+        stages = self.dockerfile.stages
         index = self.graph.target
         chain = {index}
-        while self.stages[index].base_stage is not None:
-            index = self.stages[index].base_stage  # type: ignore[assignment]
+        while stages[index].base_stage is not None and stages[index].base_stage not in chain:
+            index = stages[index].base_stage  # type: ignore[assignment]
             chain.add(index)
-        return stage.index in chain
+        return frozenset(chain)
 
     def stages_for(self, scope: str) -> list[Stage]:
         """Stages a rule of this scope looks at.
@@ -48,7 +54,8 @@ class Context:
             return list(self.stages)
         if scope == "used":
             return [s for s in self.stages if self.graph.reaches_target(s.index)]
-        return [s for s in self.stages if self.ships(s)]
+        shipping = self._shipping
+        return [s for s in self.stages if s.index in shipping]
 
     def commands(self, ins: Instruction) -> tuple[Command, ...]:
         """The shell commands of a RUN (heredoc scripts included)."""
@@ -65,7 +72,11 @@ class Context:
                         script = argv[argv.index("-c") + 1] if argv.index("-c") + 1 < len(argv) else ""
                         cmds = parse_commands(script)
             else:
-                cmds = tuple(c for script in ins.shell_scripts for c in parse_commands(script))
+                from dataclasses import replace
+
+                # Each command knows which script it is in, so a fix can find it in the text.
+                cmds = tuple(c if i == 0 else replace(c, script=i)
+                             for i, script in enumerate(ins.shell_scripts) for c in parse_commands(script))
             self._commands[key] = cmds
         return self._commands[key]
 
@@ -80,7 +91,9 @@ class Context:
 
     def stage_ancestry(self, stage: Stage) -> list[Stage]:
         """The stage and the stages it is built FROM, base first."""
+        stages = self.dockerfile.stages
         chain = [stage]
-        while chain[0].base_stage is not None:
-            chain.insert(0, self.stages[chain[0].base_stage])
+        while chain[-1].base_stage is not None:
+            chain.append(stages[chain[-1].base_stage])
+        chain.reverse()
         return chain

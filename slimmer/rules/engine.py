@@ -87,28 +87,90 @@ def at_or_above(findings: list[Finding], level: str) -> list[Finding]:
     return [f for f in findings if SEVERITIES.index(f.severity or f.rule.severity) >= floor]
 
 
-def apply_fixes(df: Dockerfile, findings: list[Finding], unsafe: bool = False) -> tuple[str, list[Finding]]:
-    """The file's text with the fixes applied; every other byte is left as it was.
+def _applicable(f: Finding, unsafe: bool) -> bool:
+    return f.fix is not None and (f.fix.safety != "unsafe" or unsafe)
 
-    One fix per instruction per pass, so edits never overlap; callers loop until
-    nothing changes (the fixed text is parsed and analysed again each time).
+
+def apply_fixes(df: Dockerfile, findings: list[Finding], unsafe: bool = False) -> tuple[str, list[Finding]]:
+    """One pass: the file's text with the fixes applied, every other byte left as it was.
+
+    Fixes are positioned edits. They are taken in the order of their place in the file;
+    a fix any of whose edits overlaps an edit already taken (or that does not fit its
+    instruction's text) is skipped for this pass, whole. Callers repeat passes until none
+    applies: `fix_to_fixed_point` does.
     """
-    replaced: dict[int, str] = {}
+    order = {id(n): i for i, n in enumerate(df.nodes)}
+
+    def place(f: Finding):
+        return min((order.get(id(e.instruction), len(order)), e.start, e.end) for e in f.fix.edits)
+
+    taken: dict[int, list] = {}  # instruction id -> edits taken
     applied: list[Finding] = []
-    for f in findings:
-        if f.fix is None or (f.fix.safety == "unsafe" and not unsafe):
-            continue
-        targets = {id(e.instruction) for e in f.fix.edits}
-        if targets & replaced.keys():
-            continue
-        new_texts = {}
-        for edit in f.fix.edits:
-            new = edit.apply(edit.instruction.raw)
-            if new is None:
+    for f in sorted((f for f in findings if _applicable(f, unsafe) and f.fix.edits), key=place):
+        edits = f.fix.edits
+        if not all(id(e.instruction) in order and e.apply(e.instruction.raw) is not None for e in edits):
+            continue  # an instruction of another model (ONBUILD's inner one) or stale positions
+        clash = False
+        for k, e in enumerate(edits):
+            others = taken.get(id(e.instruction), []) + [x for x in edits[:k] if x.instruction is e.instruction]
+            if any(_overlaps(e, t) for t in others):
+                clash = True
                 break
-            new_texts[id(edit.instruction)] = new
-        else:
-            replaced.update(new_texts)
-            applied.append(f)
-    text = df.bom + "".join(replaced.get(id(n), n.raw) for n in df.nodes)
-    return text, applied
+        if clash:
+            continue
+        for e in edits:
+            taken.setdefault(id(e.instruction), []).append(e)
+        applied.append(f)
+    out = []
+    for n in df.nodes:
+        raw = n.raw
+        for e in sorted(taken.get(id(n), []), key=lambda e: (e.start, e.end), reverse=True):
+            raw = raw[: e.start] + e.text + raw[e.end :]
+        out.append(raw)
+    return df.bom + "".join(out), applied
+
+
+def _overlaps(a, b) -> bool:
+    """Two edits of one instruction that cannot both be made: their ranges share a
+    character, or both insert at the same place (which goes first is not defined)."""
+    if a.start == a.end == b.start == b.end:
+        return True
+    return a.start < b.end and b.start < a.end
+
+
+MAX_FIX_PASSES = 16
+
+
+def fix_to_fixed_point(df: Dockerfile, settings: Settings | None = None, unsafe: bool = False,
+                       findings: list[Finding] | None = None) -> tuple[Dockerfile, list[Finding], list[Finding]]:
+    """The one apply loop of `analyze --fix` and of the rewrite's hygiene pass: apply a
+    pass of fixes, parse and analyse the new text again, until no fix applies. Returns the
+    fixed model, its findings and every fix applied.
+
+    A fix whose text does not parse, a pass that gives back a text seen before (a fix that
+    undoes another), or fixes still applying after MAX_FIX_PASSES passes (a fix that does
+    not remove its finding) are slimmer's bugs: an InternalError, and nothing is written.
+    """
+    from slimmer.errors import DockerfileError, InternalError
+    from slimmer.parse import parse_text
+
+    settings = settings or Settings()
+    findings = analyze(df, settings) if findings is None else findings
+    seen = {df.render()}
+    done: list[Finding] = []
+    for _ in range(MAX_FIX_PASSES):
+        text, applied = apply_fixes(df, findings, unsafe)
+        if not applied:
+            return df, findings, done
+        ids = ", ".join(sorted({f"{f.rule.id} (line {f.line})" for f in applied}))
+        if text in seen:
+            raise InternalError(f"the fixes {ids} undo each other or change nothing, so --fix cannot finish", df.path)
+        seen.add(text)
+        try:
+            df = parse_text(text, df.path)
+        except DockerfileError as exc:
+            raise InternalError(f"the fixes {ids} gave a Dockerfile that does not parse ({exc.message})", df.path) from None
+        done.extend(applied)
+        findings = analyze(df, settings)
+    left = ", ".join(sorted({f"{f.rule.id} (line {f.line})" for f in findings if _applicable(f, unsafe)}))
+    raise InternalError(f"the fixes did not converge after {MAX_FIX_PASSES} passes: {left} still offer a fix after it was applied", df.path)

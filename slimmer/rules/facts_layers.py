@@ -430,22 +430,24 @@ def raw_env_values(ins: Instruction) -> dict[str, str]:
 def ignore_file(context_dir: str, dockerfile_path: str) -> str | None:
     """The ignore file BuildKit reads: `<Dockerfile name>.dockerignore` next to the Dockerfile
     first, then `.dockerignore` at the context root."""
-    specific = os.path.join(context_dir, os.path.basename(dockerfile_path) + ".dockerignore")
-    for candidate in (specific, os.path.join(context_dir, ".dockerignore")):
-        if os.path.isfile(candidate):
-            return candidate
+    from slimmer.rules.context_files import is_file
+
+    for name in (os.path.basename(dockerfile_path) + ".dockerignore", ".dockerignore"):
+        if is_file(context_dir, name):
+            return os.path.join(context_dir, name)
     return None
 
 
 def ignore_patterns(path: str | None) -> list[str]:
     """Patterns of an ignore file, read as the docker SDK reads them."""
+    from slimmer.rules.context_files import read_text
+
     if path is None:
         return []
-    try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            lines = fh.read().splitlines()
-    except OSError:
+    text = read_text(os.path.dirname(path), os.path.basename(path))  # confined, size capped
+    if text is None:
         return []
+    lines = text.splitlines()
     return [ln.strip() for ln in lines if ln.strip() and not ln.strip().startswith("#")]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fnmatch
-import os
 import shlex
 from dataclasses import dataclass, field
 from typing import Iterator
@@ -11,6 +10,7 @@ from typing import Iterator
 from slimmer.model.expand import expand
 from slimmer.model.nodes import Instruction, Stage
 from slimmer.model.shell import SHELLS, Command, parse_commands, scan_options
+from slimmer.rules.context_files import is_file
 from slimmer.rules import data
 from slimmer.rules.facts_layers import env_pairs
 
@@ -190,12 +190,12 @@ def prunes_dev(c: Call, env: dict[str, str | None]) -> bool:
 
 # --- lockfiles ---------------------------------------------------------------------
 def _ignored(context_dir: str, name: str) -> bool:
-    path = os.path.join(context_dir, ".dockerignore")
-    try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            lines = fh.read().splitlines()
-    except OSError:
+    from slimmer.rules.context_files import read_text
+
+    text = read_text(context_dir, ".dockerignore")  # confined to the context, size capped
+    if text is None:
         return False
+    lines = text.splitlines()
     ignored = False
     for line in lines:
         pattern = line.strip()
@@ -211,7 +211,7 @@ def _ignored(context_dir: str, name: str) -> bool:
 def lockfile_in_context(ctx) -> str | None:
     """The npm lockfile at the root of the build context, if any (and not .dockerignored)."""
     for name in tooling()["npm"]["lockfiles"]:
-        if os.path.isfile(os.path.join(ctx.context_dir, name)) and not _ignored(ctx.context_dir, name):
+        if is_file(ctx.context_dir, name) and not _ignored(ctx.context_dir, name):
             return name
     return None
 

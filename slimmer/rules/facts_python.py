@@ -15,6 +15,7 @@ from fnmatch import fnmatch
 from slimmer.model.nodes import Instruction
 from slimmer.model.shell import Command, scan_options
 from slimmer.rules import Fix, data
+from slimmer.rules.context_files import read_text, resolve
 
 # --- generic option scanning ---------------------------------------------------------
 
@@ -63,7 +64,7 @@ def apt_assumes_yes(cmd: Command, call: AptCall) -> bool:
             return True
         if name == "-q":
             quiet += 1
-        if name == "--quiet" and value is not None and value.strip().isdigit() and int(value) >= 2:
+        if name == "--quiet" and value is not None and value.strip().isascii() and value.strip().isdigit() and int(value) >= 2:
             return True
         if name in ("-o", "--option") and value and value.lower().startswith("apt::get::assume-yes"):
             return not value.lower().endswith(("=false", "=0", "=no"))
@@ -206,10 +207,8 @@ def read_requirements(context_dir: str, path: str, depth: int = 0) -> list[str] 
     found = _locate(context_dir, path)
     if found is None:
         return None
-    try:
-        with open(found, encoding="utf-8", errors="replace") as fh:
-            text = fh.read()
-    except OSError:
+    text = read_text(context_dir, found)  # confined to the context, size capped
+    if text is None:
         return None
     lines: list[str] = []
     for line in text.replace("\\\n", " ").splitlines():
@@ -218,7 +217,7 @@ def read_requirements(context_dir: str, path: str, depth: int = 0) -> list[str] 
             continue
         m = re.match(r"^(?:-r|--requirement)(?:\s+|=)(\S+)", line)
         if m:
-            nested = os.path.join(os.path.dirname(os.path.relpath(found, context_dir)), m.group(1))
+            nested = os.path.join(os.path.dirname(found), m.group(1))
             lines += read_requirements(context_dir, nested, depth + 1) or []
             continue
         lines.append(line)
@@ -226,10 +225,12 @@ def read_requirements(context_dir: str, path: str, depth: int = 0) -> list[str] 
 
 
 def _locate(context_dir: str, path: str) -> str | None:
+    """The path, relative to the context, of the file `path` names (see read_requirements);
+    only files inside the build context count (context_files)."""
     parts = [p for p in path.replace("\\", "/").split("/") if p and p != "."]
     for start in range(len(parts)):
-        candidate = os.path.join(context_dir, *parts[start:])
-        if os.path.isfile(candidate):
+        candidate = os.path.join(*parts[start:])
+        if resolve(context_dir, candidate) is not None:
             return candidate
     return None
 
@@ -279,11 +280,12 @@ def dev_image(ctx) -> bool:
 
 def pyproject(context_dir: str) -> dict | None:
     """The build context's pyproject.toml, or None when there is none (or it is broken)."""
-    path = os.path.join(context_dir, "pyproject.toml")
+    text = read_text(context_dir, "pyproject.toml")
+    if text is None:
+        return None
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError):
+        return tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError):
         return None
 
 

@@ -39,7 +39,7 @@ def test_cached_tables_parse_like_plain_bashlex(tmp_path):
     plain = run("import bashlex", env)
     cached = "from slimmer.model.bashlex_tables import import_bashlex; bashlex = import_bashlex()"
     first = run(cached, env)  # builds the tables and stores them
-    assert list((tmp_path / "slimmer").glob("bashlex-tables-*.pickle"))
+    assert list((tmp_path / "slimmer").glob("bashlex-tables-*.marshal"))
     second = run(cached, env)  # reads them
     assert first == plain
     assert second == plain
@@ -49,6 +49,6 @@ def test_unreadable_cache_falls_back(tmp_path):
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
     cached = "from slimmer.model.bashlex_tables import import_bashlex; bashlex = import_bashlex()"
     run(cached, env)
-    for table in (tmp_path / "slimmer").glob("bashlex-tables-*.pickle"):
-        table.write_bytes(b"not a pickle")
+    for table in (tmp_path / "slimmer").glob("bashlex-tables-*.marshal"):
+        table.write_bytes(b"not a cache entry")
     assert run(cached, env) == run("import bashlex", env)

@@ -117,12 +117,13 @@ def test_slm005_apk_update_gets_no_fix(tmp_path):
 
 
 def test_slm005_fix_must_land_on_the_right_command(tmp_path):
-    # The first textual `apk add` already has --no-cache; the edit would go there: no fix.
-    df, found = run(tmp_path, "SLM005", "FROM alpine:3.20\nRUN apk add --no-cache a && apk add b\n")
-    assert len(found) == 1 and found[0].fix is None
-    # A comment line inside the RUN holds the first `apk add`: editing it changes nothing.
-    df, found = run(tmp_path, "SLM005", "FROM alpine:3.20\nRUN echo hi \\\n# apk add x\n  && apk add curl\n")
-    assert len(found) == 1 and found[0].fix is None
+    # The first textual `apk add` already has --no-cache: the positioned edit goes to the
+    # command that lacks it (issue 8, class J), not to the first regex match.
+    text = fixed(tmp_path, "SLM005", "FROM alpine:3.20\nRUN apk add --no-cache a && apk add b\n")
+    assert text == "FROM alpine:3.20\nRUN apk add --no-cache a && apk add --no-cache b\n"
+    # A comment line inside the RUN holds the first `apk add`: the comment stays as it is.
+    text = fixed(tmp_path, "SLM005", "FROM alpine:3.20\nRUN echo hi \\\n# apk add x\n  && apk add curl\n")
+    assert text == "FROM alpine:3.20\nRUN echo hi \\\n# apk add x\n  && apk add --no-cache curl\n"
 
 
 def test_slm005_heredoc_script_is_checked(tmp_path):
@@ -229,8 +230,9 @@ COPY --from=build /etc/hostname /x
 
 
 def test_slm007_fix_skips_an_install_that_has_yes(tmp_path):
-    df, found = run(tmp_path, "SLM007", "FROM debian:12\nRUN apt-get install -y a && apt-get install b\n")
-    assert len(found) == 1 and found[0].fix is None
+    # The positioned edit goes to the install that prompts, not the first one (issue 8, J).
+    text = fixed(tmp_path, "SLM007", "FROM debian:12\nRUN apt-get install -y a && apt-get install b\n")
+    assert text == "FROM debian:12\nRUN apt-get install -y a && apt-get install -y b\n"
 
 
 # --- SLM008 apt pins ------------------------------------------------------------------------

@@ -33,7 +33,7 @@ def check(ctx, r):
                 yield r.finding(ins, "apk update and apk add keep the package index (~2-3 MB per repository) in "
                                 "/var/cache/apk; drop apk update and use apk add --no-cache")
                 continue
-            fix = r.make_fix(ins, APK_ADD, r"\1 --no-cache", "add --no-cache to apk add")
+            fix = r.make_fix(ins, APK_ADD, r"\1 --no-cache", "add --no-cache to apk add", command=missing[0])
             # Offer the fix only when it lands on a command that lacks the option.
             fix = checked_fix(ctx, fix, lambda after: len(_apk_adds(after)) == len(_apk_adds(cmds))
                               and len(_missing(after)) == len(missing) - 1)

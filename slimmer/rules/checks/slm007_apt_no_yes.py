@@ -42,7 +42,7 @@ def check(ctx, r):
                 continue
             if any(c.name == "yes" for c in cmds) or _yes_configured(ctx, stage, ins):
                 continue
-            fix = r.make_fix(ins, APT_INSTALL, r"\1 -y", "add -y to apt-get install")
+            fix = r.make_fix(ins, APT_INSTALL, r"\1 -y", "add -y to apt-get install", command=prompting[0])
             fix = checked_fix(ctx, fix, lambda after: len(_installs(after)) == len(_installs(cmds))
                               and len(_prompting(after)) == len(prompting) - 1)
             name = prompting[0].name

@@ -20,6 +20,7 @@ def check(ctx, r):
                 continue
             for c in cmds:
                 if c.is_("pip", "install") and not _cache_disabled(ins, c):
-                    fix = r.make_fix(ins, r"(pip[0-9.]*\s+install)\b", r"\1 --no-cache-dir", "add --no-cache-dir")
+                    fix = r.make_fix(ins, r"(pip[0-9.]*\s+install)\b", r"\1 --no-cache-dir", "add --no-cache-dir",
+                                     command=c)
                     yield r.finding(ins, "pip keeps its wheel cache in the image; add --no-cache-dir or a cache mount", fix)
                     break

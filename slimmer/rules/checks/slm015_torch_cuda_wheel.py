@@ -100,7 +100,8 @@ def check(ctx, r):
                 # packages may not be on it.
                 if direct and not via_file and not pi.files and all(q.name in names for q in pi.requirements) \
                         and next(x for x in cmds if pip_install(x, ins) is not None) is c:
-                    fix = r.make_fix(ins, PIP_INSTALL, rf"\1 --index-url {cpu}", "install torch from the CPU index")
+                    fix = r.make_fix(ins, PIP_INSTALL, rf"\1 --index-url {cpu}", "install torch from the CPU index",
+                                     command=c)
                     fix = checked_fix(ctx, fix, lambda after: any(
                         (p := pip_install(x, ins)) is not None and _torch(p.requirements)
                         and any(cpu in i for i in p.indexes) for x in after))

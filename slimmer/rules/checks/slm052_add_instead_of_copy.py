@@ -14,14 +14,14 @@ _MAGIC = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00", b"\x28\xb5\x2f\xfd")
 
 def _sniffed_archive(ctx, source: str) -> bool:
     """True when the file exists in the build context and is an archive ADD would unpack."""
-    path = os.path.join(ctx.context_dir, source.lstrip("/"))
-    if not os.path.isfile(path):
-        return False
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(262)
-    except OSError:
-        return True  # cannot tell: do not claim COPY is the same
+    from slimmer.rules.context_files import read_bytes
+
+    head = read_bytes(ctx.context_dir, source, 262)  # only inside the build context
+    if head is None:
+        # not there, or there but not read (outside the context, not a regular file):
+        # when it exists, slimmer cannot tell, so it does not claim COPY is the same
+        path = os.path.join(ctx.context_dir, source.lstrip("/"))
+        return os.path.lexists(path) and not os.path.isdir(path)
     return head.startswith(_MAGIC) or head[257:262] == b"ustar"
 
 

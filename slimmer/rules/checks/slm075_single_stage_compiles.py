@@ -57,10 +57,11 @@ def _requirement_names(ctx, path: str) -> set[str]:
     if not context_known(ctx.dockerfile.path):
         return set()
     for candidate in (path.removeprefix("./"), os.path.basename(path)):
-        full = os.path.join(ctx.context_dir, candidate)
-        if candidate and os.path.isfile(full) and os.path.getsize(full) < 1_000_000:
-            with open(full, encoding="utf-8", errors="replace") as fh:
-                return {m.group(1) for m in (re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", ln) for ln in fh) if m}
+        from slimmer.rules.context_files import read_text
+
+        text = read_text(ctx.context_dir, candidate) if candidate else None  # confined, size capped
+        if text is not None:
+            return {m.group(1) for m in (re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", ln) for ln in text.splitlines()) if m}
     return set()
 
 

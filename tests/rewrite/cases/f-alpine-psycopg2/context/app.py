@@ -1,0 +1,1 @@
+import psycopg2; print("pg ok")

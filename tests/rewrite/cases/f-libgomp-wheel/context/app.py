@@ -1,0 +1,1 @@
+import lightgbm; print("lgbm ok")

@@ -1,0 +1,1 @@
+import ctypes; print("loaded", ctypes.CDLL("./libsaxpy.so") is not None)
