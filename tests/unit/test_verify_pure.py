@@ -318,3 +318,18 @@ def test_a_rebuilt_binary_is_expected_a_changed_script_is_not():
     t = compare_trees(_side("b", before, cmd=["/app/server"]), _side("a", after, cmd=["/app/server"]))
     assert [c.split(":")[0] for c in t["rebuilt"]] == ["server", "/app/server"]
     assert [c.split(":")[0] for c in t["changed"]] == ["run.sh"]
+
+
+def test_dev_groups_declared_by_the_apps_manifests():
+    from slimmer.verify.python import declared_dev
+
+    fs = ImageFS.from_entries({
+        "/app/Pipfile": '[packages]\nbottle = "*"\n\n[dev-packages]\nwebtest = "==3.0.1"\nblack = "*"\n',
+        "/app/pyproject.toml": '[tool.poetry.group.test.dependencies]\nhypothesis = "^6"\n[tool.poetry.group.docs.dependencies]\nsphinx = "*"\n'
+                               '[dependency-groups]\nlint = ["flake8-bugbear>=24"]\n',
+        "/app/requirements-dev.txt": "# tools\n-r requirements.txt\nfactory_boy==3.3\n",
+        "/app/requirements.txt": "flask\n",
+    })
+    found = declared_dev(Side("before", "b", {"WorkingDir": "/app"}, fs))
+    assert set(found) == {"webtest", "black", "hypothesis", "flake8-bugbear", "factory-boy"}
+    assert found["webtest"] == "Pipfile [dev-packages]"
