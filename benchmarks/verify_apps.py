@@ -59,7 +59,10 @@ def main() -> None:
     if args.apps:
         wanted = set(args.apps.split(","))
         apps = [a for a in apps if a.name in wanted]
-    rows = []
+    command = "benchmarks/verify_apps.py " + " ".join(sys.argv[1:])
+    out_json = RESULTS / "verify-apps.json"
+    previous = json.loads(out_json.read_text()) if args.apps and out_json.exists() else {"apps": [], "commands": []}
+    rows: list[dict] = []
     for app in apps:
         print(f"{app.name} ...", file=sys.stderr, flush=True)
         try:
@@ -68,18 +71,18 @@ def main() -> None:
             row = {"app": app.name, "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "error": str(exc)[:500]}
         rows.append(row)
         print(f"{app.name}: {'proven' if row.get('ok') else row.get('error') or row.get('failed')}", file=sys.stderr, flush=True)
+        write(previous, rows, command)  # after every app: a stopped run keeps what it measured
+
+
+def write(previous: dict, rows: list[dict], command: str) -> None:
     out_json = RESULTS / "verify-apps.json"
-    command = "benchmarks/verify_apps.py " + " ".join(sys.argv[1:])
-    commands = [command]
-    if args.apps and out_json.exists():
-        previous = json.loads(out_json.read_text())
-        fresh = {r["app"] for r in rows}
-        rows = sorted([r for r in previous["apps"] if r["app"] not in fresh] + rows, key=lambda r: r["app"])
-        commands = previous.get("commands", []) + [command]
+    fresh = {r["app"] for r in rows}
+    rows = sorted([r for r in previous["apps"] if r["app"] not in fresh] + rows, key=lambda r: r["app"])
+    commands = previous.get("commands", []) + [command]
     summary = {"commands": commands, "apps": rows, "proven": sum(1 for r in rows if r.get("ok")), "total": len(rows)}
     out_json.write_text(json.dumps(summary, indent=2) + "\n")
     lines = ["# slimmer rewrite --verify on every app", "", "Commands: " + ", ".join(f"`{c}`" for c in commands) + ".", "",
-             f"Proven: {summary['proven']} of {summary['total']}.", "", "| app | verify | repairs | measured | verify time |", "|---|---|---|---|---|"]
+             f"Proven: {summary['proven']} of {summary['total']} apps measured.", "", "| app | verify | repairs | measured | verify time |", "|---|---|---|---|---|"]
     for r in rows:
         if "error" in r:
             lines.append(f"| {r['app']} | ERROR: {r['error'][:120]} | – | {r['measured']} | – |")
@@ -87,7 +90,6 @@ def main() -> None:
         verdict = "proven" if r["ok"] else "FAILED: " + "; ".join(f"{k}: {v}" for k, v in r["failed"].items())[:300]
         lines.append(f"| {r['app']} | {verdict} | {'; '.join(r['repairs']) or '–'} | {r['measured']} | {r['verify_seconds']} s |")
     (RESULTS / "verify-apps.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
 
 
 if __name__ == "__main__":
