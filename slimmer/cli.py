@@ -441,6 +441,7 @@ def _verified_rewrite(dockerfile, result, context, explain):
             click.echo(f"{dockerfile}: verify repair: {repair.describe()}", err=True)
         for note in outcome.notes:
             click.echo(f"{dockerfile}: verify: {note}", err=True)
+        click.echo(f"{dockerfile}: verify: what it built and ran (label io.slimmer.run={outcome.run_id}) is removed", err=True)
     if not outcome.ok:
         click.echo(f"slimmer: {dockerfile}: the rewrite fails verify; nothing written", err=True)
         for c in outcome.result.checks:

@@ -46,10 +46,18 @@ def _differs(a, b) -> bool:
     return not same_kind or a.size != b.size or a.mode != b.mode or (a.uid, a.gid) != (b.uid, b.gid) or (a.kind == "link" and a.target != b.target)
 
 
+def _rebuilt_binary(before: Side, after: Side, path_b: str, path_a: str, eb, ea) -> bool:
+    """An ELF file in both, same mode and owner, different size: the rewrite compiled it
+    again (other flags, stripped); the libraries, start-up and smoke checks judge it."""
+    if eb.kind not in ("file", "hardlink") or ea.kind not in ("file", "hardlink") or eb.mode != ea.mode or (eb.uid, eb.gid) != (ea.uid, ea.gid):
+        return False
+    return before.fs.read(path_b, 4) == b"\x7fELF" and after.fs.read(path_a, 4) == b"\x7fELF"
+
+
 def compare_trees(before: Side, after: Side) -> dict:
     root_b = before.workdir.rstrip("/")
     root_a = after.workdir.rstrip("/")
-    out: dict = {"missing": [], "intended": [], "changed": [], "only_after": [], "dependency_differences": 0, "compared": 0}
+    out: dict = {"missing": [], "intended": [], "changed": [], "rebuilt": [], "only_after": [], "dependency_differences": 0, "compared": 0}
     if root_b and root_b != "/":
         tb = {p[len(root_b) + 1:]: before.fs.entries[p] for p in before.fs.under(root_b)}
         ta = {p[len(root_a) + 1:]: after.fs.entries[p] for p in after.fs.under(root_a)} if root_a else {}
@@ -69,7 +77,8 @@ def compare_trees(before: Side, after: Side) -> dict:
             else:
                 out["compared"] += 1
                 if _differs(tb[rel], ta[rel]) and not intended(rel) and not (tb[rel].kind == ta[rel].kind == "dir" and tb[rel].mode == ta[rel].mode and (tb[rel].uid, tb[rel].gid) == (ta[rel].uid, ta[rel].gid)):
-                    out["changed"].append(f"{rel}: {_describe(tb[rel])} -> {_describe(ta[rel])}")
+                    line = f"{rel}: {_describe(tb[rel])} -> {_describe(ta[rel])}"
+                    (out["rebuilt"] if _rebuilt_binary(before, after, root_b + "/" + rel, root_a + "/" + rel, tb[rel], ta[rel]) else out["changed"]).append(line)
     # Paths the command names, wherever they are.
     out["named"] = []
     for word in named_paths(before.argv):
@@ -81,7 +90,8 @@ def compare_trees(before: Side, after: Side) -> dict:
         if ea is None:
             out["missing"].append(full)
         elif _differs(eb, ea) and eb.kind != "dir":
-            out["changed"].append(f"{full}: {_describe(eb)} -> {_describe(ea)}")
+            line = f"{full}: {_describe(eb)} -> {_describe(ea)}"
+            (out["rebuilt"] if _rebuilt_binary(before, after, full, full, eb, ea) else out["changed"]).append(line)
         out["named"].append(full)
     return out
 
@@ -92,6 +102,7 @@ def check_files(before: Side, after: Side) -> Check:
     problems = [f"missing in AFTER: {root.rstrip('/')}/{p}" if not p.startswith("/") else f"missing in AFTER: {p}" for p in t["missing"]]
     problems += [f"changed: {c}" for c in dict.fromkeys(t["changed"])]
     details = [f"failed: {p}" for p in problems[:60]] + (["…"] if len(problems) > 60 else [])
+    details += [f"expected: rebuilt binary {c}" for c in dict.fromkeys(t["rebuilt"])]
     details += [f"intended drop: {p}" for p in t["intended"][:30]]
     details += [f"only in AFTER: {p}" for p in t["only_after"][:30]]
     if t["dependency_differences"]:
@@ -100,4 +111,4 @@ def check_files(before: Side, after: Side) -> Check:
         summary = f"{len(problems)} difference(s) under {root} and the paths the command names: " + "; ".join(problems[:3])
     else:
         summary = f"{t['compared']} path(s) under {root} match (paths, sizes, modes, owners)" + (f"; {len(t['intended'])} intended drop(s)" if t["intended"] else "") + (f"; command paths {', '.join(t['named'])} present" if t["named"] else "")
-    return Check("files", not problems, summary, details, {k: t[k] for k in ("missing", "intended", "changed", "only_after", "dependency_differences")})
+    return Check("files", not problems, summary, details, {k: t[k] for k in ("missing", "intended", "changed", "rebuilt", "only_after", "dependency_differences")})

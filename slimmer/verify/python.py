@@ -191,6 +191,56 @@ def _os_python_only(side: Side, dists: dict[str, Dist]) -> bool:
     return True
 
 
+def declared_dev(side: Side) -> dict[str, str]:
+    """{distribution: where} that the app's own manifests in BEFORE's WORKDIR put in a
+    development or test group: Pipfile [dev-packages], Poetry dev groups, PEP 735
+    dependency groups and optional extras named for dev/test, requirements-dev files."""
+    import tomllib
+
+    from slimmer.rules import data
+
+    words = set(data("python").get("dev_words", []))
+    root = side.workdir.rstrip("/") or ""
+
+    def is_dev(name: str) -> bool:
+        return bool(set(re.split(r"[-_./]+", name.lower())) & words)
+
+    out: dict[str, str] = {}
+
+    def add(names, where: str) -> None:
+        for n in names:
+            m = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", str(n))
+            if m:
+                out.setdefault(canonical(m.group(1)), where)
+
+    def toml(path: str) -> dict:
+        text = side.fs.read_text(path)
+        try:
+            return tomllib.loads(text) if text else {}
+        except tomllib.TOMLDecodeError:
+            return {}
+
+    pipfile = toml(f"{root}/Pipfile")
+    add((pipfile.get("dev-packages") or {}).keys(), "Pipfile [dev-packages]")
+    project = toml(f"{root}/pyproject.toml")
+    poetry = (project.get("tool") or {}).get("poetry") or {}
+    add((poetry.get("dev-dependencies") or {}).keys(), "pyproject [tool.poetry.dev-dependencies]")
+    for group, body in (poetry.get("group") or {}).items():
+        if is_dev(group):
+            add((body.get("dependencies") or {}).keys(), f"pyproject poetry group {group}")
+    for group, items in (project.get("dependency-groups") or {}).items():
+        if is_dev(group):
+            add([i for i in items if isinstance(i, str)], f"pyproject [dependency-groups] {group}")
+    for extra, items in ((project.get("project") or {}).get("optional-dependencies") or {}).items():
+        if is_dev(extra):
+            add(items, f"pyproject optional dependencies {extra}")
+    for path in side.fs.glob(f"{root}/*requirements*.txt") + side.fs.glob(f"{root}/requirements/*.txt"):
+        if is_dev(path.rsplit("/", 1)[-1][: -len(".txt")]):
+            lines = [ln for ln in (side.fs.read_text(path) or "").splitlines() if ln.strip() and not ln.lstrip().startswith(("#", "-"))]
+            add(lines, path)
+    return out
+
+
 def default_intended() -> set[str]:
     from slimmer.rules import data
 
@@ -266,13 +316,15 @@ def check_python(engine, before: Side, after: Side, labels: dict[str, str], inte
                 return Check("python", True, f"AFTER has no Python; BEFORE's {len(b)} distribution(s) are the base image's own (under /usr/lib/python3*) and the command does not run python",
                              [f"intended drop: {d.name} {d.version} ({d.location})" for d in b.values()], {"problems": [], "intended": sorted(d.name for d in b.values())})
             problems.append(f"AFTER's python gives no answer: {pa.error}")
-    wanted = default_intended() | {canonical(n) for n in (intended or set())}
+    declared = declared_dev(before)
+    wanted = default_intended() | {canonical(n) for n in (intended or set())} | set(declared)
     meant = intended_drops(b, a, wanted)
     system_tools = _system_tools(before, b, set(b) - set(a) - meant)
     for key in sorted(set(b) - set(a)):
         d = b[key]
         if key in meant:
-            details.append(f"intended drop: {d.name} {d.version}")
+            why = f" (a dev dependency: {declared[key]})" if key in declared else "" if key in wanted else " (only dropped packages required it)"
+            details.append(f"intended drop: {d.name} {d.version}{why}")
         elif key in system_tools:
             details.append(f"intended drop: {d.name} {d.version}, part of the tool {system_tools[key]} that the base image installs (not a python3-* library)")
         else:

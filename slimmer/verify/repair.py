@@ -89,6 +89,7 @@ class Outcome:
     result: object  # the last VerifyResult
     repairs: list[Repair] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    run_id: str = ""  # the label value of everything it built (all removed at the end)
 
     @property
     def ok(self) -> bool:
@@ -118,7 +119,7 @@ def verify_rewrite(original_text: str, rewritten_text: str, context: str, *, smo
 
         before = build("original", original_text)
         text = rewritten_text
-        outcome = Outcome(text, None)
+        outcome = Outcome(text, None, run_id=run_id)
         for round_ in range(max_repairs + 1):
             after = build(f"rewrite-{round_}", text)
             say(f"verifying rewrite-{round_}")

@@ -4,6 +4,7 @@ rewritten image is caught by the check that should catch it, naming what is miss
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -246,8 +247,8 @@ def test_repair_loop_installs_the_missing_runtime_library(docker_engine, images)
     assert "libgomp.so.1" in outcome.repairs[0].describe()
     assert MARK in outcome.text and "apt-get install -y --no-install-recommends libgomp1" in outcome.text
     # Nothing it built is left behind.
-    assert not docker_engine.images.list(filters={"label": f"{eng.LABEL}"}) or all(
-        "slimmer-verify/" not in " ".join(i.tags) for i in docker_engine.images.list(filters={"label": eng.LABEL}))
+    assert outcome.run_id and not docker_engine.images.list(filters={"label": f"{eng.LABEL}={outcome.run_id}"})
+    assert not docker_engine.containers.list(all=True, filters={"label": f"{eng.LABEL}={outcome.run_id}"})
 
 
 def test_rewrite_verify_cli_repairs_then_writes(images, tmp_path, docker_engine):
@@ -256,6 +257,7 @@ def test_rewrite_verify_cli_repairs_then_writes(images, tmp_path, docker_engine)
     folder = Path(images["folder"])
     (folder / "Dockerfile").write_text(BEFORE)
     out = tmp_path / "Dockerfile.opt"
+
     done = subprocess.run([sys.executable, "-m", "slimmer", "rewrite", str(folder / "Dockerfile"), "--verify", "--explain", "-o", str(out)],
                           capture_output=True, text=True, timeout=1200)
     assert done.returncode == 0, done.stderr
@@ -263,4 +265,6 @@ def test_rewrite_verify_cli_repairs_then_writes(images, tmp_path, docker_engine)
     text = out.read_text()
     assert "apt-get install -y --no-install-recommends libgomp1" in text
     assert text.index("FROM python:3.11-slim") < text.index(MARK)
-    assert not [i for i in docker_engine.images.list(filters={"label": eng.LABEL}) if any(t.startswith("slimmer-verify/") for t in i.tags)]
+    run_id = re.search(r"label io\.slimmer\.run=(\w+)\) is removed", done.stderr).group(1)
+    assert not docker_engine.images.list(filters={"label": f"{eng.LABEL}={run_id}"})
+    assert not docker_engine.containers.list(all=True, filters={"label": f"{eng.LABEL}={run_id}"})

@@ -255,7 +255,7 @@ def test_rewrite_verify_writes_nothing_when_verify_fails(tmp_path, monkeypatch):
     def fake(original, rewritten, context, **kwargs):
         seen["context"] = context
         result = VerifyResult("b", "a", [Check("config", True, "same"), Check("files", False, "missing in AFTER: /app/util.py")])
-        return repair.Outcome(rewritten, result, [repair.Repair(1, ["libgomp1"], {"libgomp.so.1": "libgomp1"})], ["a note"])
+        return repair.Outcome(rewritten, result, [repair.Repair(1, ["libgomp1"], {"libgomp.so.1": "libgomp1"})], ["a note"], "abc123")
 
     monkeypatch.setattr(repair, "verify_rewrite", fake)
     (tmp_path / "Dockerfile").write_text("FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n")
@@ -265,6 +265,7 @@ def test_rewrite_verify_writes_nothing_when_verify_fails(tmp_path, monkeypatch):
     assert not out.exists()
     assert "FAILED  files: missing in AFTER: /app/util.py" in res.output
     assert "verify repair: round 1: installed libgomp1" in res.output and "verify: a note" in res.output
+    assert "label io.slimmer.run=abc123) is removed" in res.output
     assert seen["context"] == str(tmp_path)
     res = CliRunner().invoke(main, ["rewrite", str(tmp_path / "Dockerfile"), "--verify", "--check"])
     assert res.exit_code == 2
@@ -309,3 +310,26 @@ def test_env_each_image_has_from_its_base_is_expected():
     # The Dockerfile's own ENV is never excused by the base.
     bad, _ = diff_config(before, {"Env": ["PATH=/usr/bin"]}, bases)
     assert bad == ["Env APP only before: '1'"]
+
+
+def test_a_rebuilt_binary_is_expected_a_changed_script_is_not():
+    before = ImageFS.from_entries({"/app/server": b"\x7fELF" + b"0" * 100, "/app/run.sh": "#!/bin/sh\nexec ./server\n"})
+    after = ImageFS.from_entries({"/app/server": b"\x7fELF" + b"0" * 90, "/app/run.sh": "#!/bin/sh\nexec ./server --debug\n"})
+    t = compare_trees(_side("b", before, cmd=["/app/server"]), _side("a", after, cmd=["/app/server"]))
+    assert [c.split(":")[0] for c in t["rebuilt"]] == ["server", "/app/server"]
+    assert [c.split(":")[0] for c in t["changed"]] == ["run.sh"]
+
+
+def test_dev_groups_declared_by_the_apps_manifests():
+    from slimmer.verify.python import declared_dev
+
+    fs = ImageFS.from_entries({
+        "/app/Pipfile": '[packages]\nbottle = "*"\n\n[dev-packages]\nwebtest = "==3.0.1"\nblack = "*"\n',
+        "/app/pyproject.toml": '[tool.poetry.group.test.dependencies]\nhypothesis = "^6"\n[tool.poetry.group.docs.dependencies]\nsphinx = "*"\n'
+                               '[dependency-groups]\nlint = ["flake8-bugbear>=24"]\n',
+        "/app/requirements-dev.txt": "# tools\n-r requirements.txt\nfactory_boy==3.3\n",
+        "/app/requirements.txt": "flask\n",
+    })
+    found = declared_dev(Side("before", "b", {"WorkingDir": "/app"}, fs))
+    assert set(found) == {"webtest", "black", "hypothesis", "flake8-bugbear", "factory-boy"}
+    assert found["webtest"] == "Pipfile [dev-packages]"
