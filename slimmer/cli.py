@@ -223,7 +223,7 @@ def _fix_file(df, findings, settings, unsafe, expect=None, force=False):
     if done and df.render() != original:
         _write_atomically(df.path, df.render(), force=force, expect=expect)
         for f in done:
-            click.echo(f"fixed {df.path}:{f.line}: {f.rule.id} {f.fix.description}", err=True)
+            click.echo(escape(f"fixed {df.path}:{f.line}: {f.rule.id} {f.fix.description}"), err=True)
     return df, findings
 
 
@@ -287,10 +287,10 @@ def _rewrite_one(dockerfile, output, diff, check, in_place, target, explain, ski
     if explain:
         for c in result.changes:
             where = f"{dockerfile}:{c.line}: " if c.line else f"{dockerfile}: "
-            click.echo(f"{where}{c.kind}: {c.reason}", err=True)
+            click.echo(escape(f"{where}{c.kind}: {c.reason}"), err=True)
         for n in result.notes:
             where = f"{dockerfile}:{n.line}: " if n.line else f"{dockerfile}: "
-            click.echo(f"{where}left alone: {n.reason}", err=True)
+            click.echo(escape(f"{where}left alone: {n.reason}"), err=True)
     if check:
         if result.changed:
             click.echo(f"would rewrite {dockerfile}", err=True)

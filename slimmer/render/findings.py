@@ -30,14 +30,17 @@ def to_text(findings: list[Finding], colour: bool, files_checked: int) -> str:
     for f in findings:
         by_file[f.path].append(f)
     out = []
+    from slimmer.errors import escape  # a Dockerfile's text must not drive the terminal
+
     for path, items in by_file.items():
+        path = escape(path)
         out.append(paint(path, BOLD))
         for f in items:
             sev = _severity(f)
             fix = " [*]" if f.fix and f.fix.safety == "safe" else (" [unsafe fix]" if f.fix else "")
             alias = f" ({', '.join(f.rule.aliases)})" if f.rule.aliases else ""
             out.append(
-                f"  {path}:{f.line}: {paint(sev, COLOURS[sev])} {paint(f.rule.id, BOLD)}{alias} {f.message}{fix}"
+                f"  {path}:{f.line}: {paint(sev, COLOURS[sev])} {paint(f.rule.id, BOLD)}{alias} {escape(f.message)}{fix}"
             )
         out.append("")
     counts = defaultdict(int)
@@ -51,7 +54,9 @@ def to_text(findings: list[Finding], colour: bool, files_checked: int) -> str:
 
 
 def _gh_escape(text: str, prop: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    from slimmer.errors import escape  # ESC, U+2028 ...; CR and LF are %-escaped below
+
+    text = escape(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
     if prop:
         text = text.replace(":", "%3A").replace(",", "%2C")
     return text
@@ -79,9 +84,11 @@ def to_markdown(findings: list[Finding], files_checked: int) -> str:
         "|---|---|---|---|---|",
     ]
     for f in findings:
-        msg = f.message.replace("|", "\\|")
+        from slimmer.errors import escape
+
+        msg = escape(f.message).replace("|", "\\|")
         fix = f.fix.safety if f.fix else ""
-        lines.append(f"| `{f.path}:{f.line}` | {f.rule.id} | {_severity(f)} | {msg} | {fix} |")
+        lines.append(f"| `{escape(f.path).replace('`', '')}:{f.line}` | {f.rule.id} | {_severity(f)} | {msg} | {fix} |")
     return "\n".join(lines)
 
 

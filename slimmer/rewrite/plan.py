@@ -91,7 +91,12 @@ class Splitter(EcosystemMixins):
 
     def keep(self, ins: Instruction, with_trivia: bool = True) -> list[Piece]:
         pieces = [Piece(n.raw, n) for n in self.trivia.get(id(ins), [])] if with_trivia else []
-        raw = ins.raw if ins.raw.endswith("\n") else ins.raw + self.nl
+        raw = ins.raw
+        if not raw.endswith("\n"):
+            # The file's last line: a dangling continuation would join whatever follows it.
+            if raw.rstrip().endswith(self.df.escape):
+                raw = raw.rstrip()[:-1].rstrip()
+            raw += self.nl
         return pieces + [Piece(raw, ins)]
 
     def new(self, text: str) -> Piece:

@@ -51,7 +51,14 @@ class Edit:
         m = regex.search(ins.raw, start, end)
         if m is None:
             return None
-        return cls(ins, m.start(), m.end(), m.expand(replacement))
+        first = regex.search(ins.raw) if within is not None else m
+        if first is not None and first.span() == m.span():
+            # Pattern.sub caches the parsed template (Match.expand parses it each time in 3.11)
+            new = regex.sub(replacement, ins.raw, count=1)
+            text = new[m.start() : len(new) - (len(ins.raw) - m.end())]
+        else:
+            text = m.expand(replacement)
+        return cls(ins, m.start(), m.end(), text)
 
 
 @dataclass(frozen=True)

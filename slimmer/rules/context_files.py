@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import stat
+from functools import lru_cache
 
 MAX_BYTES = 1 << 20  # 1 MiB: far more than any requirements file or lockfile head needs
 _SYSTEM = ("/proc", "/sys", "/dev")
@@ -36,16 +37,37 @@ def _inside(root: str, path: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
+@lru_cache(maxsize=64)
+def _real_root(context_dir: str) -> str:
+    return os.path.realpath(context_dir)
+
+
+def _realpath_under(root: str, rel: str) -> str:
+    """os.path.realpath(root/rel) for a `root` that is already real: only the components of
+    `rel` are looked at (one lstat each), unless one is a link, then the full resolution."""
+    path = root
+    for part in rel.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            path = os.path.dirname(path)
+            continue
+        path = os.path.join(path, part)
+        if os.path.islink(path):
+            return os.path.realpath(os.path.join(root, rel))
+    return path
+
+
 def resolve(context_dir: str, rel: str, note: bool = True) -> str | None:
     """The real path of `rel` (relative to the context; a leading / is the context's root,
     as in COPY) when it is a regular file inside the build context, else None."""
     if not rel or "\0" in rel:
         return None
-    root = os.path.realpath(context_dir)
+    root = _real_root(os.path.abspath(context_dir))
     joined = os.path.join(root, rel.lstrip("/"))
     if not os.path.lexists(joined):
         return None
-    real = os.path.realpath(joined)
+    real = _realpath_under(root, rel.lstrip("/"))
     why = None
     if not _inside(root, real):
         why = "outside the build context"

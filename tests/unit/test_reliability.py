@@ -224,3 +224,45 @@ def test_markdown_cells_cannot_inject():
 
     cell = md_cell("x | <img src=x onerror=alert(1)> [a](http://e) \r\n::error::y")
     assert "|" not in cell and "<" not in cell and "[" not in cell and "\n" not in cell and "\r" not in cell
+
+
+# --- found by tests/unit/test_fuzz.py ------------------------------------------------------
+
+
+def test_a_split_that_moves_no_build_is_not_made(tmp_path):
+    """Seed 20261201, input 30: the split gave a builder stage the runtime copies nothing
+    from, and rewriting that output split again into a second `builder` (not idempotent)."""
+    from slimmer.parse import parse_text
+    from slimmer.rewrite import rewrite
+
+    text = ("# syntax=docker/dockerfile:1\nFROM python:3.12-slim AS build\n"
+            "COPY --from=ghcr.io/astral-sh/uv:0.4.18 /uv /uvx /bin/\nWORKDIR /app\nCOPY pypr}ojec")
+    result = rewrite(parse_text(text))
+    assert "AS builder" not in result.text and not result.split
+    assert any(n.kind == "split" and n.reason.startswith("not split") for n in result.notes)
+    assert rewrite(parse_text(result.text)).text == result.text
+
+
+def test_a_file_with_a_stage_named_builder_is_not_split_into_a_second_one(tmp_path):
+    """Seed 20261201, input 1319: an unused stage `Builder` plus a final stage slimmer
+    would split: the split's own `builder` made the output unparseable (exit 3)."""
+    p = write(tmp_path, "FROM golang:1.22 AS Builder\nRUN go build -o /out/api .\n\n"
+                        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD python app.py\n")
+    result = run("rewrite", p)
+    assert result.exit_code == 0, result.stderr
+    from slimmer.parse import parse_text
+    from slimmer.rewrite import rewrite
+
+    out = parse_text(result.stdout)  # parses: no second stage named builder
+    names = [s.name for s in out.stages if s.name]
+    assert len(names) == len(set(names))
+    assert rewrite(out).text == result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "github"])
+def test_findings_cannot_carry_control_characters_to_the_terminal(tmp_path, fmt):
+    p = write(tmp_path, "FROM debian:bookworm-slim\nRUN apt-get install -y curl\x1b[2J\u2028x\n")
+    result = run("analyze", p, "--format", fmt)
+    assert result.exit_code in (0, 1), result.stderr
+    assert "curl" in result.stdout  # the message names the package...
+    assert "\x1b" not in result.stdout and "\u2028" not in result.stdout  # ...without its controls
