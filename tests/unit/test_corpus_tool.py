@@ -128,3 +128,8 @@ def test_classify(corpus, tmp_path):
     refused = _classify(corpus, tmp_path, single, single, "Dockerfile: left alone: not split: no Python, Node or Go build found\n")
     assert (refused.outcome, refused.reason) == ("refused", "no Python, Node or Go build found")
     assert _classify(corpus, tmp_path, split, split).outcome == "already-multi-stage"
+
+
+def test_results_name_no_hosts(corpus):
+    text = 'Get "https://proxy.example.org/x/@v/a.zip": lookup proxy.example.org on 10.0.0.53:53: no such host; run entrypoint.sh, app.py'
+    assert corpus.scrub(text) == 'Get "<url>": lookup <host> on <host>: no such host; run entrypoint.sh, app.py'
