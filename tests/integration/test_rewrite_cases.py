@@ -1,7 +1,8 @@
 """The rewrite cases that build here (tests/rewrite/cases/*/case.toml with build = true),
 proven by building: the original and the rewritten Dockerfile are built on the engine, the
-case's smoke runs in both, the rewritten image keeps the original's ENTRYPOINT, CMD, USER,
-WORKDIR and EXPOSE, and is smaller."""
+case's smoke runs in both, `slimmer verify` finds the rewritten image equivalent (config,
+executables, shared libraries, Python and Node packages, files, start-up), it keeps the
+original's ENTRYPOINT, CMD, USER, WORKDIR and EXPOSE, and is smaller."""
 
 from __future__ import annotations
 
@@ -58,3 +59,8 @@ def test_rewritten_case_builds_and_works(name, docker_engine, run_id, tmp_path):
     for key in KEPT_CONFIG:
         assert after["config"][key] == before["config"][key], key
     assert after["size"] < before["size"], (before["size"], after["size"])
+    from slimmer.verify import verify_images
+
+    proof = verify_images(docker_engine, f"slimmer-test/case-{name}:{run_id}-before", f"slimmer-test/case-{name}:{run_id}-after",
+                          startup_seconds=3, run_id=run_id)
+    assert proof.ok, proof.to_text()
