@@ -137,7 +137,7 @@ def verify_images(engine, before: str, after: str, *, smoke=None, startup_second
             result.checks.append(libs.check_libraries(b, a))
             result.checks.append(py.result())
             result.checks.append(nd.result())
-            result.checks.append(files.check_files(b, a))
+            result.checks.append(files.check_files(b, a, _base_lookup(engine, found["before"], labels, fss)))
             if runs is not None:
                 result.checks.append(startup.judge(runs["before"].result(), runs["after"].result(), startup.exposed_tcp(b), startup_seconds))
             if smoke is not None:
@@ -153,6 +153,26 @@ def verify_images(engine, before: str, after: str, *, smoke=None, startup_second
                     pass
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _base_lookup(engine, found, labels: dict[str, str], fss: dict):
+    """path -> whether BEFORE's base image (a local image whose layers BEFORE starts with)
+    has it; its filesystem is read the first time a path is asked about."""
+    if not found:
+        return None
+    from slimmer.verify.fs import ImageFS
+
+    tag = found[0]
+
+    def in_base(path: str) -> bool:
+        if "base" not in fss:
+            try:
+                fss["base"] = ImageFS.load(engine, tag, labels)
+            except Exception:
+                return False
+        return fss["base"].lexists(path)
+
+    return in_base
 
 
 __all__ = ["verify_images", "VerifyResult", "Check", "ORDER"]

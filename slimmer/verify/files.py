@@ -54,10 +54,14 @@ def _rebuilt_binary(before: Side, after: Side, path_b: str, path_a: str, eb, ea)
     return before.fs.read(path_b, 4) == b"\x7fELF" and after.fs.read(path_a, 4) == b"\x7fELF"
 
 
-def compare_trees(before: Side, after: Side) -> dict:
+def compare_trees(before: Side, after: Side, in_base=None) -> dict:
+    """in_base(path): whether BEFORE's base image already has the path (so BEFORE's own
+    Dockerfile did not make it): such a path missing in AFTER comes with the base images,
+    an expected difference, like their ENV."""
     root_b = before.workdir.rstrip("/")
     root_a = after.workdir.rstrip("/")
-    out: dict = {"missing": [], "intended": [], "changed": [], "rebuilt": [], "only_after": [], "dependency_differences": 0, "compared": 0}
+    out: dict = {"missing": [], "intended": [], "changed": [], "rebuilt": [], "only_after": [], "dependency_differences": 0, "compared": 0,
+                 "from_base": []}
     if root_b and root_b != "/":
         tb = {p[len(root_b) + 1:]: before.fs.entries[p] for p in before.fs.under(root_b)}
         ta = {p[len(root_a) + 1:]: after.fs.entries[p] for p in after.fs.under(root_a)} if root_a else {}
@@ -67,10 +71,15 @@ def compare_trees(before: Side, after: Side) -> dict:
                     out["dependency_differences"] += 1
                 continue
             if rel in tb and rel not in ta:
-                parent_gone = any(rel.startswith(m + "/") for m in out["missing"] + out["intended"])
+                parent_gone = any(rel.startswith(m + "/") for m in out["missing"] + out["intended"] + out["from_base"])
                 if parent_gone:
                     continue
-                (out["intended"] if intended(rel) else out["missing"]).append(rel)
+                if intended(rel):
+                    out["intended"].append(rel)
+                elif in_base is not None and in_base(f"{root_b}/{rel}"):
+                    out["from_base"].append(rel)
+                else:
+                    out["missing"].append(rel)
             elif rel in ta and rel not in tb:
                 if not any(rel.startswith(m + "/") for m in out["only_after"]):
                     out["only_after"].append(rel)
@@ -96,14 +105,15 @@ def compare_trees(before: Side, after: Side) -> dict:
     return out
 
 
-def check_files(before: Side, after: Side) -> Check:
-    t = compare_trees(before, after)
+def check_files(before: Side, after: Side, in_base=None) -> Check:
+    t = compare_trees(before, after, in_base)
     root = before.workdir
     problems = [f"missing in AFTER: {root.rstrip('/')}/{p}" if not p.startswith("/") else f"missing in AFTER: {p}" for p in t["missing"]]
     problems += [f"changed: {c}" for c in dict.fromkeys(t["changed"])]
     details = [f"failed: {p}" for p in problems[:60]] + (["…"] if len(problems) > 60 else [])
     details += [f"expected: rebuilt binary {c}" for c in dict.fromkeys(t["rebuilt"])]
     details += [f"intended drop: {p}" for p in t["intended"][:30]]
+    details += [f"expected: {root.rstrip('/')}/{p} only before, from BEFORE's base image (not its Dockerfile)" for p in t["from_base"][:30]]
     details += [f"only in AFTER: {p}" for p in t["only_after"][:30]]
     if t["dependency_differences"]:
         details.append(f"{t['dependency_differences']} difference(s) inside dependency folders (node_modules, site-packages, venv): the python and node checks judge those")
@@ -111,4 +121,4 @@ def check_files(before: Side, after: Side) -> Check:
         summary = f"{len(problems)} difference(s) under {root} and the paths the command names: " + "; ".join(problems[:3])
     else:
         summary = f"{t['compared']} path(s) under {root} match (paths, sizes, modes, owners)" + (f"; {len(t['intended'])} intended drop(s)" if t["intended"] else "") + (f"; command paths {', '.join(t['named'])} present" if t["named"] else "")
-    return Check("files", not problems, summary, details, {k: t[k] for k in ("missing", "intended", "changed", "rebuilt", "only_after", "dependency_differences")})
+    return Check("files", not problems, summary, details, {k: t[k] for k in ("missing", "intended", "changed", "rebuilt", "only_after", "dependency_differences", "from_base")})

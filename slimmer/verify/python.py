@@ -157,9 +157,21 @@ def intended_drops(before: dict[str, Dist], after: dict[str, Dist], intended: se
     return ok
 
 
+def _auto_installed(fs) -> set[str]:
+    """Packages apt installed only as another package's dependency (apt's extended_states)."""
+    text = fs.read_text("/var/lib/apt/extended_states") or ""
+    auto: set[str] = set()
+    for block in text.split("\n\n"):
+        fields = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line)
+        if fields.get("Auto-Installed") == "1" and fields.get("Package"):
+            auto.add(fields["Package"])
+    return auto
+
+
 def _system_tools(side: Side, dists: dict[str, Dist], keys: set[str]) -> dict[str, str]:
     """{dist: dpkg package} for dropped distributions that an operating-system package
-    installed as part of a program (mercurial, a build tool), not as a python3-* library."""
+    installed as part of a program (mercurial, a build tool), not as a python3-* library,
+    or as a python3-* library that apt pulled in only as another package's dependency."""
     from slimmer.verify.pkgdb import PackageDB
 
     out: dict[str, str] = {}
@@ -167,11 +179,12 @@ def _system_tools(side: Side, dists: dict[str, Dist], keys: set[str]) -> dict[st
     if not system:
         return out
     db = PackageDB(side.fs)
+    auto = _auto_installed(side.fs)
     for k in system:
         folder = dists[k].location
         candidates = [p for p in side.fs.listdir(folder) if canonical(p.split("-", 1)[0]) == k.split("-", 1)[0] or canonical(p).startswith(k)]
         owner = next((o for o in (db.owner(posixpath.join(folder, c)) for c in candidates) if o), None)
-        if owner and not owner.startswith(("python3-", "python-")):
+        if owner and (not owner.startswith(("python3-", "python-")) or owner in auto):
             out[k] = owner
     return out
 
@@ -326,7 +339,7 @@ def check_python(engine, before: Side, after: Side, labels: dict[str, str], inte
             why = f" (a dev dependency: {declared[key]})" if key in declared else "" if key in wanted else " (only dropped packages required it)"
             details.append(f"intended drop: {d.name} {d.version}{why}")
         elif key in system_tools:
-            details.append(f"intended drop: {d.name} {d.version}, part of the tool {system_tools[key]} that the base image installs (not a python3-* library)")
+            details.append(f"intended drop: {d.name} {d.version}, from the OS package {system_tools[key]}, part of a tool or pulled in by another OS package (not a python3-* library the Dockerfile asked for)")
         else:
             problems.append(f"{d.name} {d.version} is installed in BEFORE ({d.location}) and missing in AFTER")
     for key in sorted(set(b) & set(a)):
