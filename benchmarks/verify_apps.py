@@ -59,7 +59,7 @@ def main() -> None:
     if args.apps:
         wanted = set(args.apps.split(","))
         apps = [a for a in apps if a.name in wanted]
-    command = "benchmarks/verify_apps.py " + " ".join(sys.argv[1:])
+    command = " ".join(["benchmarks/verify_apps.py", *sys.argv[1:]])
     out_json = RESULTS / "verify-apps.json"
     previous = json.loads(out_json.read_text()) if args.apps and out_json.exists() else {"apps": [], "commands": []}
     rows: list[dict] = []
@@ -87,7 +87,7 @@ def write(previous: dict, rows: list[dict], command: str) -> None:
         if "error" in r:
             lines.append(f"| {r['app']} | ERROR: {r['error'][:120]} | – | {r['measured']} | – |")
             continue
-        verdict = "proven" if r["ok"] else "FAILED: " + "; ".join(f"{k}: {v}" for k, v in r["failed"].items())[:300]
+        verdict = "proven" if r["ok"] else "FAILED: " + " ".join("; ".join(f"{k}: {v}" for k, v in r["failed"].items()).split())[:300]
         lines.append(f"| {r['app']} | {verdict} | {'; '.join(r['repairs']) or '–'} | {r['measured']} | {r['verify_seconds']} s |")
     (RESULTS / "verify-apps.md").write_text("\n".join(lines) + "\n")
 

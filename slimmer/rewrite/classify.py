@@ -255,6 +255,9 @@ def classify_run(ins: Instruction, cmds: tuple[Command, ...]) -> Step:
             step.tools.add(c.name)
             if _global_cli(c):
                 step.global_cli = True
+        elif c.name == "go" and (c.subcommand == "get" or c.words[:2] == ("mod", "tidy")):
+            kinds.add(Kind.DEPENDENCIES)  # fetches modules for the build, like go mod download
+            step.tools.add("go")
         elif dependency_install(c) is not None or c.is_("pip", "install"):
             kinds.add(Kind.DEPENDENCIES)
             tool = "pip" if c.is_("pip", "install") else c.name
@@ -360,8 +363,12 @@ def runtime_packages(packages: list[str], distro: str | None = None) -> tuple[li
 
 
 def pip_runtime_libraries(distributions: list[str], distro: str | None) -> dict[str, list[str]]:
-    """OS libraries the named Python distributions load at run time: {distribution: [pkgs]}."""
-    table = data("packages").get("pip_runtime_libs", {}).get(distro or "debian", {})
+    """OS libraries the named Python distributions load at run time, and OS programs they
+    run when imported: {distribution: [packages]}."""
+    tables = data("packages")
+    table = {**tables.get("pip_runtime_libs", {}).get(distro or "debian", {})}
+    for dist, programs in tables.get("pip_runtime_programs", {}).get(distro or "debian", {}).items():
+        table[dist] = table.get(dist, []) + programs
     out: dict[str, list[str]] = {}
     for name in distributions:
         key = re.sub(r"[-_.]+", "-", name).lower()

@@ -43,6 +43,7 @@ LOCAL = {"python:3.11", "python:3.11-slim", "node:18", "node:18-slim", "golang:1
         ("node:current-slim", "node:18-slim"),
         ("node:14.16.1-slim", "node:18-slim"),
         ("node:lts", "node:18"),
+        ("node:slim", "node:18-slim"),
         ("golang:1.20.7", "golang:1.19"),
         ("ubuntu:20.04", "debian:bookworm-slim"),
         ("pytorch/pytorch:1.8.0-cuda11.1-cudnn8-runtime", "pytorch/pytorch:2.1.0-cuda12.1-cudnn8-runtime"),

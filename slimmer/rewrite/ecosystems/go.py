@@ -1,5 +1,5 @@
-"""Go: `go build` in the builder with CGO_ENABLED=0, and only the binary (plus the app
-folder, when the context has files the binary may read) in a distroless or slim runtime."""
+"""Go: `go build` in the builder with CGO_ENABLED=0, and only the binary (plus the context's
+files that are not Go sources, which the binary may read) in a distroless or slim runtime."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import posixpath
 import re
 
 from slimmer.rewrite.classify import Kind
-from slimmer.rewrite.plan_types import Piece, Refuse, under
+from slimmer.rewrite.plan_types import Piece, Refuse
 
 NAME = "go"
 BASE_REPOSITORIES = {"golang"}
 # Files of a Go context that a binary does not read at run time.
-GO_SOURCE = re.compile(r"(\.go|^go\.(mod|sum|work)|\.md|^LICENSE.*|^Dockerfile.*|^\.dockerignore|^\.gitignore|^Makefile)$", re.I)
+GO_SOURCE = re.compile(r"(\.go|^go\.(mod|sum|work)|\.md|^LICENSE.*|^Dockerfile.*|^\.dockerignore|^\.gitignore|^Makefile|^(docker-)?compose.*\.ya?ml)$", re.I)
 
 
 def detect_tools(tools: set[str], facts) -> bool:
@@ -62,37 +62,57 @@ class Go:
                 binaries.append(out if out.startswith("/") else posixpath.normpath(posixpath.join(workdir or "/", out)))
         return binaries
 
-    def go_assets(self) -> list[str]:
-        """Context files a Go binary may read at run time (templates, static files, config)."""
-        found: list[str] = []
+    def go_assets(self) -> list[str] | None:
+        """The context's top-level entries holding files a Go binary may read at run time
+        (templates, static files, config): [] when there are none, None when too many to
+        name one by one."""
+        entries: list[str] = []
         root = self.ctx.context_dir
+        walked = 0
         for folder, dirs, files in os.walk(root):
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("vendor", "docs", "testdata"))
-            for name in files:
+            for name in sorted(files):
+                walked += 1
+                if walked > 5000:
+                    return None
                 if not GO_SOURCE.search(name) and not name.startswith("."):
-                    found.append(os.path.relpath(os.path.join(folder, name), root))
-                    if len(found) > 3:
-                        return found
-        return found
+                    top = os.path.relpath(os.path.join(folder, name), root).split(os.sep, 1)[0]
+                    if top not in entries:
+                        entries.append(top)
+                        if len(entries) > 12:
+                            return None
+        return entries
+
+    def asset_folder(self) -> str | None:
+        """Where the whole-context COPY put the context (the assets are there)."""
+        for i, step in enumerate(self.steps):
+            if step.kind == Kind.COPY_CONTEXT and self.copy_is_whole_context(step):
+                return self.facts.copy_destination(i)
+        return None
 
     def runtime_go(self, base: str, prune: bool = False) -> list[Piece]:
         out = self.runtime_header(base, "just the static binary")
         copied = False
         assets = self.go_assets()
-        app = self.facts.app_dir or "/"
+        folder = self.asset_folder()
+        if assets and folder is None:
+            # Only named files were copied: those COPYs say which the binary may read.
+            assets = []
         for index, step in enumerate(self.steps):
             if step.kind in (Kind.COPY_CONTEXT, Kind.DEPENDENCIES, Kind.BUILD):
                 if step.kind == Kind.BUILD and not copied:
-                    if assets and app != "/":
-                        out.append(self.new(f"COPY --from={self.builder} {app} {app}"))
-                        self.change("split", f"the app folder {app} ships too: the context has files the binary may read ({', '.join(assets[:3])})", step.ins.line)
-                    elif assets:
-                        raise Refuse(f"the context has files the binary may read at run time ({', '.join(assets[:3])}) and no WORKDIR to copy them from")
+                    if assets is None:
+                        raise Refuse("the context has too many files besides the Go sources to tell which the binary reads at run time")
+                    for entry in assets:
+                        path = posixpath.join(folder, entry)
+                        out.append(self.new(f"COPY --from={self.builder} {path} {path}"))
+                        self.change("split", f"{path} ships too: a file the binary may read at run time, not a Go source", step.ins.line)
                     for binary in self.go_binaries():
-                        if not (assets and under(binary, app)):
-                            out.append(self.new(f"COPY --from={self.builder} {binary} {binary}"))
+                        out.append(self.new(f"COPY --from={self.builder} {binary} {binary}"))
                         self.change("split", f"only the binary {binary} ships", step.ins.line)
                     copied = True
+                continue
+            if step.kind == Kind.COPY_CONTEXT and folder is None:
                 continue
             if step.kind == Kind.OS_PACKAGES and base.startswith("gcr.io/distroless"):
                 continue

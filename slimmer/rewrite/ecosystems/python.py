@@ -243,7 +243,7 @@ class Python:
             if packages:
                 out.append(self.new(self.os_install(packages, self.facts.base.distro == "alpine")))
                 why = ", ".join(f"{d} needs {' '.join(ps)}" for d, ps in sorted(libs.items()))
-                self.change("runtime-libs", f"the slim base lacks libraries the full one ships: {why}")
+                self.change("runtime-libs", f"the slim base lacks what these packages need at run time: {why}")
         venv_done = False
         steps = self.runtime_order()
         first_install = next((i for i, s in enumerate(steps) if s.kind == Kind.DEPENDENCIES), None)
