@@ -342,8 +342,13 @@ def check_python(engine, before: Side, after: Side, labels: dict[str, str], inte
             details.append(f"intended drop: {d.name} {d.version}, from the OS package {system_tools[key]}, part of a tool or pulled in by another OS package (not a python3-* library the Dockerfile asked for)")
         else:
             problems.append(f"{d.name} {d.version} is installed in BEFORE ({d.location}) and missing in AFTER")
+    # What only the packaging and dev tools require (platformdirs for pipenv): their
+    # versions follow the tool's own resolution, not the app's.
+    tool_only = intended_drops(b, {}, wanted) - wanted
     for key in sorted(set(b) & set(a)):
-        if b[key].version != a[key].version and key in wanted:
+        if b[key].version != a[key].version and key in tool_only:
+            details.append(f"expected: {b[key].name} {b[key].version} in BEFORE, {a[key].version} in AFTER (only packaging or dev tools require it)")
+        elif b[key].version != a[key].version and key in wanted:
             details.append(f"expected: {b[key].name} {b[key].version} in BEFORE, {a[key].version} in AFTER (a packaging or dev tool: the new environment brings its own)")
         elif b[key].version != a[key].version:
             problems.append(f"{b[key].name}: {b[key].version} in BEFORE, {a[key].version} in AFTER")
