@@ -184,8 +184,10 @@ def counterpart(fs: ImageFS, elf_path: str) -> str | None:
         return elf_path
     for mark in SCAN_DIR_MARKS:
         if mark in elf_path:
-            tail = mark + elf_path.split(mark, 1)[1]
-            hits = [p for p in fs.entries if p.endswith(tail)]
+            rest = elf_path.split(mark, 1)[1]
+            # pip on an OS Python writes dist-packages, in a venv site-packages: the same file.
+            marks = {mark} | ({"site-packages/", "dist-packages/"} if mark.strip("/") in ("site-packages", "dist-packages") else set())
+            hits = [p for p in fs.entries if any(p.endswith(m + rest) for m in marks)]
             if hits:
                 return sorted(hits)[0]
     return None
