@@ -4,7 +4,7 @@
   the frontend stand-in that benchmarks/setup-engine builds, so heredocs and `COPY --link` build.
 - On the modern engine (`benchmarks/setup-engine --modern`: Docker 26 with buildx in a
   container, reached over DOCKER_HOST=tcp://127.0.0.1:PORT): `slimmer bench` builds, inspects,
-  exports, runs and cleans up there, with and without `--builder`, for a public-shaped Dockerfile
+  exports, runs, verifies and cleans up there, with and without `--builder`, for a public-shaped Dockerfile
   with a syntax line, heredocs, `COPY --link` and `RUN --mount`, before and after its rewrite.
 """
 
@@ -143,6 +143,11 @@ def test_bench_over_docker_host_builds_measures_runs_and_cleans_up(tmp_path, mod
         assert report[side]["smoke"]["ok"], report[side]["smoke"]
         assert "hello from a heredoc" in report[side]["smoke"]["output"]
     assert report["equivalence"]["config"] == [] or all(d["key"] != "User" for d in report["equivalence"]["config"])
+    # slimmer verify ran there too (bench runs it): the files come through `docker export`,
+    # since that engine's layers are not on this machine, and the rewrite is proven.
+    checks = {c["name"]: c for c in report["verify"]["checks"]}
+    assert {"config", "executables", "libraries", "python", "files", "startup"} <= set(checks), sorted(checks)
+    assert report["verify"]["ok"], [c for c in checks.values() if not c["ok"]]
 
     # Cleanup: nothing labelled is left, and nothing that was there before is gone.
     images, containers = _labelled(client)
