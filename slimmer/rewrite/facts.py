@@ -89,6 +89,29 @@ class StageFacts:
 
     def __post_init__(self) -> None:
         self.steps = [classify(i, self.commands(i)) for i in self.stage.instructions]
+        for step in self.steps:
+            if step.kind == Kind.TEST:
+                self._dev_file_with_app_dependencies(step)
+
+    def _dev_file_with_app_dependencies(self, step: Step) -> None:
+        """`pip install -r requirements-dev.txt` whose file pulls in the app's own
+        requirements (`-r requirements.txt`) or anything but dev tools installs production
+        dependencies too: it is a dependency install, not a test step."""
+        from slimmer.rules.facts_python import pip_install, read_requirements, requirement_lines
+
+        dev_tools = {n.lower() for n in data("python").get("dev_tools", [])}
+        for cmd in step.commands:
+            pip = pip_install(cmd, step.ins)
+            if pip is None or not pip.files:
+                continue
+            for f in pip.files:
+                lines = read_requirements(self.ctx.context_dir, f) or []
+                names = {r.name.lower() for r in requirement_lines(lines)[0] if r.name}
+                if names - dev_tools:
+                    step.kind = Kind.DEPENDENCIES
+                    step.tools.add("pip")
+                    step.requirement_files.extend(pip.files)
+                    return
 
     def commands(self, ins: Instruction):
         """The RUN's commands; an exec-form RUN ["npm", "install"] is one command as written

@@ -208,7 +208,7 @@ class Python:
         context and by their path in the image (`COPY ./requirements.txt /code/...`)."""
         names: set[str] = set()
         for i, step in enumerate(self.steps):
-            if step.kind == Kind.DEPENDENCIES and step.tools:
+            if step.kind == Kind.DEPENDENCIES and step.tools and self.reads_manifests(step):
                 break
             if step.kind == Kind.COPY_CONTEXT and not self.copy_is_whole_context(step):
                 names.update(self.facts.copy_sources(i))

@@ -1,0 +1,2 @@
+import itsdangerous
+print("signed", itsdangerous.Signer("k").sign(b"x").decode())
