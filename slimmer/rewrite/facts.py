@@ -271,6 +271,27 @@ class StageFacts:
         return self.steps.index(step)
 
 
+def app_sources(context_dir: str, accept, limit: int = 2000):
+    """(path relative to the context, text) of the context's files whose name `accept`
+    takes, outside test, dependency, output and hidden folders, in a stable order; read
+    through context_files (confined to the context, size capped); at most `limit` files."""
+    from slimmer.rules.context_files import read_text
+
+    seen = 0
+    for folder, dirs, files in os.walk(context_dir):
+        dirs[:] = sorted(d for d in dirs if d not in NOT_APP_DIRS and not d.startswith("."))
+        for name in sorted(files):
+            if not accept(name):
+                continue
+            seen += 1
+            if seen > limit:
+                return
+            rel = os.path.relpath(os.path.join(folder, name), context_dir)
+            text = read_text(context_dir, rel)
+            if text is not None:
+                yield rel, text
+
+
 def instruction_words(ins: Instruction) -> list[str]:
     """CMD/ENTRYPOINT words: the exec form, or the shell form split like a shell would."""
     if ins.exec_form is not None:

@@ -20,7 +20,7 @@ import shlex
 from slimmer.model.nodes import Blank, Comment, Dockerfile, Instruction, Node
 from slimmer.rewrite.classify import Kind, Step, runtime_packages
 from slimmer.rewrite.ecosystems import EcosystemMixins, detect
-from slimmer.rewrite.facts import NOT_APP_DIRS, StageFacts, instruction_words, ships
+from slimmer.rewrite.facts import StageFacts, app_sources, instruction_words, ships
 from slimmer.rewrite.plan_types import Change, Options, Piece, Refuse
 from slimmer.rules import data
 from slimmer.rules.context import Context
@@ -217,24 +217,11 @@ class Splitter(EcosystemMixins):
         if not programs:
             return None
         pattern = re.compile(r"""['"](?:/usr/bin/)?(%s)['"]""" % "|".join(re.escape(p) for p in sorted(programs)))
-        root = self.ctx.context_dir
-        seen = 0
-        for folder, dirs, files in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if d not in NOT_APP_DIRS and not d.startswith("."))
-            for name in sorted(files):
-                if not name.endswith((".py", ".js", ".mjs", ".cjs", ".ts", ".rb", ".sh", ".php")):
-                    continue
-                seen += 1
-                if seen > 2000:
-                    return None
-                path = os.path.join(folder, name)
-                try:
-                    with open(path, encoding="utf-8", errors="replace") as fh:
-                        m = pattern.search(fh.read(512 * 1024))
-                except OSError:
-                    continue
-                if m:
-                    return os.path.relpath(path, root), m.group(1)
+        sources = (".py", ".js", ".mjs", ".cjs", ".ts", ".rb", ".sh", ".php")
+        for rel, text in app_sources(self.ctx.context_dir, lambda name: name.endswith(sources)):
+            m = pattern.search(text[: 512 * 1024])
+            if m:
+                return rel, m.group(1)
         return None
 
     def runtime_base(self, eco: str) -> str:

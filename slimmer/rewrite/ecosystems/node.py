@@ -8,7 +8,7 @@ import os
 import re
 
 from slimmer.rewrite.classify import Kind, Step
-from slimmer.rewrite.facts import NOT_APP_DIRS, instruction_words
+from slimmer.rewrite.facts import app_sources, instruction_words
 from slimmer.rewrite.plan_types import Change, Piece, Refuse, under
 from slimmer.rules import data
 
@@ -135,33 +135,17 @@ class Node:
 
     def dev_dependencies_required(self, dev: set[str]) -> tuple[str, str] | None:
         pattern = re.compile(r"""(?:require\s*\(\s*|import\s*\(\s*|\bfrom\s+|^\s*import\s+)['"]([^'"./][^'"]*)['"]""", re.M)
-        root = self.ctx.context_dir
-        seen = 0
-        for folder, dirs, files in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if d not in NOT_APP_DIRS and not d.startswith("."))
-            for name in sorted(files):
-                if not name.endswith(SOURCE_EXTENSIONS) or re.search(r"\.(test|spec)\.|\.config\.|^\.?eslint|^jest|^webpack|^vite|^rollup|^babel|^tsconfig", name):
+        skip = re.compile(r"\.(test|spec)\.|\.config\.|^\.?eslint|^jest|^webpack|^vite|^rollup|^babel|^tsconfig")
+        for rel, text in app_sources(self.ctx.context_dir, lambda name: name.endswith(SOURCE_EXTENSIONS) and not skip.search(name)):
+            text = text[: 512 * 1024]
+            for m in pattern.finditer(text):
+                spec = m.group(1)
+                if spec.startswith("node:"):
                     continue
-                seen += 1
-                if seen > 2000:
-                    return None
-                path = os.path.join(folder, name)
-                try:
-                    with open(path, encoding="utf-8", errors="replace") as fh:
-                        text = fh.read(512 * 1024)
-                except OSError:
-                    continue
-                for m in pattern.finditer(text):
-                    spec = m.group(1)
-                    if spec.startswith("node:"):
-                        continue
-                    parts = spec.split("/")
-                    pkg = "/".join(parts[:2]) if spec.startswith("@") else parts[0]
-                    if pkg in dev and not pkg.startswith("@types/"):
-                        line = re.search(r"import\s+type\b", text[max(0, m.start() - 20): m.end()])
-                        if line:
-                            continue
-                        return os.path.relpath(path, root), pkg
+                parts = spec.split("/")
+                pkg = "/".join(parts[:2]) if spec.startswith("@") else parts[0]
+                if pkg in dev and not pkg.startswith("@types/") and not re.search(r"import\s+type\b", text[max(0, m.start() - 20): m.end()]):
+                    return rel, pkg
         return None
 
     def prune_stage(self) -> list[Piece]:
