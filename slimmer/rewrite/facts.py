@@ -97,7 +97,11 @@ class StageFacts:
         """`pip install -r requirements-dev.txt` whose file pulls in the app's own
         requirements (`-r requirements.txt`) or anything but dev tools installs production
         dependencies too: it is a dependency install, not a test step."""
-        from slimmer.rules.facts_python import pip_install, read_requirements, requirement_lines
+        from slimmer.rules.facts_python import (
+            pip_install,
+            read_requirements,
+            requirement_lines,
+        )
 
         dev_tools = {n.lower() for n in data("python").get("dev_tools", [])}
         for cmd in step.commands:

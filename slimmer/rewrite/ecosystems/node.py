@@ -4,7 +4,6 @@ whole into the runtime; global CLIs the container runs are installed there too."
 
 from __future__ import annotations
 
-import os
 import re
 
 from slimmer.rewrite.classify import Kind, Step
