@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shlex
+from functools import cached_property
 
 from slimmer.model.nodes import Blank, Comment, Dockerfile, Instruction, Node
 from slimmer.rewrite.classify import Kind, Step, runtime_packages
@@ -121,24 +122,24 @@ class Splitter(EcosystemMixins):
     def split_packages(self, packages: list[str]) -> tuple[list[str], list[str]]:
         """(runtime packages, build-only packages) of an OS install in this stage."""
         keep, drop = runtime_packages(packages, self.facts.base.distro)
-        if self.eco == "python" and self.node_build_only():
+        if self.eco == "python" and self.node_build_only:
             moved = [p for p in keep if p in self.NODE_PACKAGES]
             keep, drop = [p for p in keep if p not in moved], drop + moved
         return keep, drop
 
+    @cached_property
     def node_build_only(self) -> bool:
         """Node from OS packages in a Python image serves the asset build only, unless the
         container, a step left in the runtime or the app's code runs it."""
-        if not hasattr(self, "_node_build_only"):
-            used = False
-            for ins in self.stage.instructions:
-                if ins.keyword in ("CMD", "ENTRYPOINT", "HEALTHCHECK"):
-                    used = used or bool({w.rsplit("/", 1)[-1] for w in instruction_words(ins)} & self.NODE_PROGRAMS)
-            for step in self.steps:
-                if step.kind in (Kind.APP, Kind.SETUP, Kind.UNKNOWN, Kind.META):
-                    used = used or any(c.name in self.NODE_PROGRAMS for c in step.commands)
-            self._node_build_only = not used and self.source_naming(self.NODE_PROGRAMS) is None
-        return self._node_build_only
+        for ins in self.stage.instructions:
+            if ins.keyword in ("CMD", "ENTRYPOINT", "HEALTHCHECK"):
+                if {w.rsplit("/", 1)[-1] for w in instruction_words(ins)} & self.NODE_PROGRAMS:
+                    return False
+        for step in self.steps:
+            if step.kind in (Kind.APP, Kind.SETUP, Kind.UNKNOWN, Kind.META):
+                if any(c.name in self.NODE_PROGRAMS for c in step.commands):
+                    return False
+        return self.source_naming(self.NODE_PROGRAMS) is None
 
     # --- analysis --------------------------------------------------------------------
     def check_splittable(self, eco: str | None) -> None:
